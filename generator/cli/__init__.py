@@ -1,0 +1,13 @@
+"""cmgen's command line: Typer options in, a pipeline call, a report out, an exit code."""
+
+from __future__ import annotations
+
+from generator.cli import commands  # noqa: F401  (registers the commands)
+from generator.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,85 @@
+"""The Typer app and the one place where errors become exit codes.
+
+Exit codes: 0 ok, 1 findings (invalid, lint, drift), 2 bad input or usage, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from generator.errors import CmgenError
+from generator.project import Project
+
+OK, FINDINGS, BAD_INPUT, BUG = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="cmgen",
+    help="Render, validate and lint Kubernetes manifests from templates and per-env values.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_debug = {"on": False}
+
+
+@app.callback()
+def _options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for every error."),
+) -> None:
+    """Render, validate and lint Kubernetes manifests from templates and per-env values."""
+    _debug["on"] = debug or os.environ.get("CMGEN_DEBUG", "") not in ("", "0")
+
+
+def command(name: str | None = None, **options: Any) -> Callable[[F], F]:
+    """``app.command`` with cmgen's error handling around the command body."""
+
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def handled(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except (typer.Exit, typer.Abort):
+                raise
+            except CmgenError as error:
+                if _debug["on"]:
+                    typer.echo(traceback.format_exc(), err=True)
+                typer.echo(error.render(), err=True)
+                raise typer.Exit(BAD_INPUT) from None
+            except KeyboardInterrupt:
+                typer.echo("cmgen: interrupted", err=True)
+                raise typer.Exit(130) from None
+            except Exception:
+                typer.echo("cmgen: internal error (a bug; please report it):", err=True)
+                typer.echo(traceback.format_exc(), err=True)
+                raise typer.Exit(BUG) from None
+
+        app.command(name, **options)(handled)
+        return function
+
+    return register
+
+
+def project(path: Path | None) -> Project:
+    """The project named by ``--project``, else the one around the current folder."""
+    return Project.load(path) if path is not None else Project.discover(Path.cwd())
+
+
+ProjectOption = typer.Option(
+    None, "--project", "-C", help="Project folder (default: the nearest with cmgen.yaml)."
+)
+
+
+def echo_lines(lines: list[str], err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    for line in lines:
+        stream.write(line + "\n")

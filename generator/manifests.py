@@ -1,0 +1,131 @@
+"""Kubernetes objects as loaded from files or rendered by cmgen, with their source.
+
+Validation and lint work on ``Manifest`` objects. Each remembers its file text, so a
+finding can locate the exact node of a path only when it is reported.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import yamlio
+from generator.errors import CmgenError
+from generator.findings import Finding, Severity
+
+MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Source:
+    """The text of one file, shared by the manifests it holds."""
+
+    name: str
+    text: str
+
+
+@dataclass
+class Manifest:
+    data: dict[str, Any]
+    source: Source
+    index: int
+    line: int
+    origin: Any = field(default=None, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.data.get("apiVersion", ""))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.data.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name", ""))
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.metadata.get("namespace")
+        return None if namespace is None else str(namespace)
+
+    @property
+    def ref(self) -> str:
+        """``Kind/name`` as findings print it."""
+        return f"{self.kind or '?'}/{self.name or '?'}"
+
+    def locate(self, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
+        if not path:
+            return self.line, 1
+        return yamlio.locate(self.source.text, self.index, path, key=key)
+
+    def finding(
+        self,
+        severity: Severity,
+        rule: str,
+        message: str,
+        path: Sequence[str | int] = (),
+        *,
+        key: bool = False,
+        hint: str = "",
+    ) -> Finding:
+        line, column = self.locate(path, key=key)
+        origin = self.origin.trace(path) if self.origin is not None else ""
+        return Finding(
+            self.source.name, line, column, severity, rule, self.ref, message, hint, origin or ""
+        )
+
+
+def from_text(text: str, name: str, origin: Any = None) -> list[Manifest]:
+    """Every object in a YAML stream; a document that is not a mapping is bad input."""
+    source = Source(name, text)
+    manifests = []
+    for document in yamlio.load_all(text, name):
+        if not isinstance(document.data, dict):
+            raise CmgenError(
+                f"expected a Kubernetes object (a mapping), found {type(document.data).__name__}",
+                name,
+                document.line,
+                1,
+            )
+        manifests.append(Manifest(document.data, source, document.index, document.line, origin))
+    return manifests
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files named, plus ``*.yaml``/``*.yml`` under folders named (sorted); ``-`` is stdin."""
+    found: list[str] = []
+    for entry in paths:
+        path = Path(entry)
+        if entry == "-":
+            found.append(entry)
+        elif path.is_dir():
+            found.extend(
+                str(child)
+                for child in sorted(path.rglob("*"))
+                if child.suffix in MANIFEST_SUFFIXES and child.is_file()
+            )
+        elif path.exists():
+            found.append(entry)
+        else:
+            raise CmgenError("no such file or folder", entry)
+    return found
+
+
+def load_paths(paths: Iterable[str]) -> list[Manifest]:
+    manifests: list[Manifest] = []
+    for entry in expand_paths(paths):
+        if entry == "-":
+            text = yamlio.decode(sys.stdin.buffer.read(), "<stdin>")
+        else:
+            text = yamlio.read_text(Path(entry), entry)
+        manifests.extend(from_text(text, entry))
+    return manifests

@@ -1,0 +1,170 @@
+"""The project layout: the one module that knows cmgen's folder and file names.
+
+A project is a folder with ``cmgen.yaml`` and::
+
+    templates/            Jinja2 templates mirroring the output tree; ``_``-prefixed = partials
+    values/base.yaml      the platform model
+    values/<env>.yaml     one file per environment
+    values/values.schema.json
+    overlays/<env>/kustomization.yaml   optional, per environment
+    out/<env>/week3/day3/ the generated tree (the ``tree`` of cmgen.yaml)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import yamlio
+from generator.errors import CmgenError
+
+CONFIG_FILE = "cmgen.yaml"
+TEMPLATE_SUFFIX = ".j2"
+STATE_FILE = ".cmgen-manifest.json"
+STAGING_DIR = ".cmgen-staging"
+JOURNAL_FILE = ".cmgen-journal.json"
+DEFAULT_TREE = "week3/day3"
+DEFAULT_KUBE_VERSION = "1.35"
+
+_ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_CONFIG_KEYS = {"tree", "kubeVersion", "crds"}
+
+
+def check_env_name(name: str) -> str:
+    """An env name is a DNS label: no path separator, no ``..``, nothing to escape out/."""
+    if not _ENV_NAME.fullmatch(name):
+        raise CmgenError(
+            f"invalid env name {name!r}: use lowercase letters, digits and '-' "
+            "(no path separators or '..')"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Config:
+    tree: Path = Path(DEFAULT_TREE)
+    kube_version: str = DEFAULT_KUBE_VERSION
+    crds: tuple[Path, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where one env is written: ``root`` holds cmgen's state, ``tree`` the manifests."""
+
+    root: Path
+    tree: Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: Config
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        root = root.resolve()
+        config_path = root / CONFIG_FILE
+        if not config_path.is_file():
+            raise CmgenError(f"not a cmgen project: no {CONFIG_FILE} in {root}")
+        return cls(root, _read_config(config_path, root))
+
+    @classmethod
+    def discover(cls, start: Path) -> Project:
+        """The nearest folder at or above ``start`` that has a ``cmgen.yaml``."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return cls.load(folder)
+        raise CmgenError(f"not a cmgen project: no {CONFIG_FILE} in {start} or above it")
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def values_dir(self) -> Path:
+        return self.root / "values"
+
+    @property
+    def overlays_dir(self) -> Path:
+        return self.root / "overlays"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def base_values(self) -> Path:
+        return self.values_dir / "base.yaml"
+
+    @property
+    def values_schema(self) -> Path:
+        return self.values_dir / "values.schema.json"
+
+    def envs(self) -> list[str]:
+        names = (path.stem for path in self.values_dir.glob("*.yaml") if path.name != "base.yaml")
+        return sorted(name for name in names if _ENV_NAME.fullmatch(name))
+
+    def env_values(self, env: str) -> Path:
+        check_env_name(env)
+        path = self.values_dir / f"{env}.yaml"
+        if not path.is_file():
+            known = ", ".join(self.envs()) or "none"
+            raise CmgenError(f"unknown env {env!r} (known: {known})", self.display(self.values_dir))
+        return path
+
+    def overlay(self, env: str) -> Path:
+        """The env's kustomization file (it may not exist: then there is no overlay)."""
+        return self.overlays_dir / check_env_name(env) / "kustomization.yaml"
+
+    def output(self, env: str, out: Path | None = None) -> OutputTarget:
+        """``out/<env>/<tree>`` by default; ``--out DIR`` gives ``DIR/<tree>``."""
+        root = out.resolve() if out is not None else self.out_dir / check_env_name(env)
+        return OutputTarget(root, root / self.config.tree)
+
+    def templates(self) -> list[Path]:
+        """Templates to render (not partials), in sorted order."""
+        found = []
+        for path in sorted(self.templates_dir.rglob("*")):
+            relative = path.relative_to(self.templates_dir)
+            if path.is_dir() or any(part.startswith("_") for part in relative.parts):
+                continue
+            if path.suffix != TEMPLATE_SUFFIX:
+                raise CmgenError(
+                    f"not a template: files in templates/ end in {TEMPLATE_SUFFIX} "
+                    "(partials start with '_')",
+                    self.display(path),
+                )
+            found.append(path)
+        return found
+
+    def output_name(self, template: Path) -> Path:
+        """``templates/a/b.yaml.j2`` -> ``a/b.yaml`` (relative to the tree)."""
+        return template.relative_to(self.templates_dir).with_suffix("")
+
+    def display(self, path: Path) -> str:
+        """A path as shown in messages: relative to the project when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def _read_config(path: Path, root: Path) -> Config:
+    display = CONFIG_FILE
+    text = yamlio.read_text(path, display)
+    data = yamlio.load_one(text, display) or {}
+    if not isinstance(data, dict):
+        raise CmgenError("expected a mapping", display, 1, 1)
+    for key in data:
+        if key not in _CONFIG_KEYS:
+            line, column = yamlio.locate(text, 0, [key], key=True)
+            known = ", ".join(sorted(_CONFIG_KEYS))
+            raise CmgenError(f"unknown setting {key!r} (known: {known})", display, line, column)
+    tree = Path(str(data.get("tree", DEFAULT_TREE)))
+    if tree.is_absolute() or ".." in tree.parts:
+        line, column = yamlio.locate(text, 0, ["tree"])
+        raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
+    crds = tuple(root / str(entry) for entry in data.get("crds", []) or [])
+    return Config(tree, str(data.get("kubeVersion", DEFAULT_KUBE_VERSION)), crds)

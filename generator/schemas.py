@@ -1,0 +1,76 @@
+"""The official Kubernetes JSON schemas, as shipped by the ``kubernetes-validate`` package.
+
+This module only finds and reads the schema files (strict variant: no unknown fields);
+it knows nothing about validating. Everything is read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from generator.errors import CmgenError
+
+_VERSION = re.compile(r"v(\d+)\.(\d+)\.\d+-local-strict")
+
+
+def _root() -> Path:
+    return Path(str(files("kubernetes_validate"))) / "kubernetes-json-schema"
+
+
+@cache
+def available_versions() -> tuple[str, ...]:
+    """``("1.25", ..., "1.37")``: the Kubernetes versions with strict schemas."""
+    found = []
+    for child in _root().iterdir():
+        match = _VERSION.fullmatch(child.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2))))
+    return tuple(f"{major}.{minor}" for major, minor in sorted(found))
+
+
+def normalise_version(version: str) -> str:
+    """``v1.33``, ``1.33`` or ``1.33.2`` -> ``1.33``; unknown versions are bad input."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(\.\d+)?", version.strip())
+    if not match:
+        raise CmgenError(f"invalid Kubernetes version {version!r}: expected X.Y, e.g. 1.33")
+    short = f"{int(match.group(1))}.{int(match.group(2))}"
+    if short not in available_versions():
+        known = ", ".join(available_versions())
+        raise CmgenError(f"no schemas for Kubernetes {short} (available: {known})")
+    return short
+
+
+def schema_dir(version: str) -> Path:
+    return _root() / f"v{normalise_version(version)}.0-local-strict"
+
+
+@cache
+def definitions(version: str) -> dict[str, Any]:
+    """The ``$defs`` of every Kubernetes type, keyed like ``io.k8s.api.core.v1.PodSpec``."""
+    with (schema_dir(version) / "_definitions.json").open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)["$defs"]
+    return loaded
+
+
+def schema_file(version: str, api_version: str, kind: str) -> Path:
+    """``apps/v1`` + ``Deployment`` -> ``deployment-apps-v1.json`` (may not exist)."""
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    return schema_dir(version) / f"{kind.lower()}-{group_version}.json"
+
+
+@cache
+def definition_for(version: str, api_version: str, kind: str) -> str | None:
+    """The ``$defs`` key of a top-level kind, found by its group-version-kind."""
+    group, _, short_version = api_version.rpartition("/")
+    for key, schema in definitions(version).items():
+        for gvk in schema.get("x-kubernetes-group-version-kind", ()):
+            if gvk.get("kind") == kind and gvk.get("version") == short_version and (
+                gvk.get("group", "") == group
+            ):
+                return key
+    return None
