@@ -254,19 +254,14 @@ def _compose(text: str, index: int) -> nodes.Node | None:
         position = 0
         while loader.check_node():
             node = loader.get_node()
-            if node is not None and not _is_null(node):
-                if position == index:
-                    return node
-                position += 1
+            if position == index:
+                return node
+            position += 1
     except yaml.YAMLError:
         return None
     finally:
         loader.dispose()
     return None
-
-
-def _is_null(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _child(node: nodes.Node, step: str | int) -> tuple[nodes.Node | None, nodes.Node] | None:
@@ -315,7 +310,8 @@ def _quote(value: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 
-def _scalar(value: Any) -> str:
+def scalar(value: Any) -> str:
+    """One scalar as YAML text on one line (strings quoted when plain would be unsafe)."""
     if value is None:
         return "null"
     if value is True:
@@ -403,13 +399,13 @@ def _emit_scalar(value: Any, indent: int, out: list[str], prefix: str) -> None:
     elif isinstance(value, list):
         out.append(prefix + "[]")
     else:
-        out.append(prefix + _scalar(value))
+        out.append(prefix + scalar(value))
 
 
 def _key(key: Any) -> str:
     if isinstance(key, str) and "\n" not in key:
-        return _scalar(key)
-    return _scalar(key) if not isinstance(key, str) else _quote(key)
+        return scalar(key)
+    return scalar(key) if not isinstance(key, str) else _quote(key)
 
 
 def dump(data: Any) -> str:

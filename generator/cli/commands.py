@@ -1,10 +1,20 @@
-"""Commands that work on a project: envs (render, check and diff join them)."""
+"""Commands that work on a project: envs, render, check and diff."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from generator.cli.app import ProjectOption, command, project
+import typer
+
+from generator import drift, pipeline, render, write
+from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
+from generator.errors import CmgenError
+from generator.findings import Finding, has_errors
+from generator.project import Project
+
+EnvOption = typer.Option(None, "--env", "-e", help="Environment (see: cmgen envs).")
+AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
 
 
 @command("envs")
@@ -12,3 +22,105 @@ def envs(project_dir: Path | None = ProjectOption) -> None:
     """List the environments, one per line, name first."""
     for name in project(project_dir).envs():
         print(name)
+
+
+@command("render")
+def render_command(
+    env: str | None = EnvOption,
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write DIR/<tree> instead of out/<env>/<tree>."
+    ),
+    no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
+    sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE."),
+    all_envs: bool = AllEnvsOption,
+    project_dir: Path | None = ProjectOption,
+) -> None:
+    """Render, validate and lint; write the tree only when there are no errors."""
+    current = project(project_dir)
+    names = _envs(current, env, all_envs)
+    renderer = render.Renderer(current)
+    builds = []
+    for name in names:
+        target_out = (out / name if all_envs else out) if out is not None else None
+        options = pipeline.Options(not no_overlays, tuple(sets), target_out)
+        builds.append(pipeline.build(current, name, options, renderer))
+    findings = [finding for build in builds for finding in build.findings]
+    _report(findings)
+    if has_errors(findings):
+        print("cmgen: nothing written: fix the errors above", file=sys.stderr)
+        raise typer.Exit(FINDINGS)
+    for build in builds:
+        written = write.write(build.target, build.files)
+        where = current.display(build.target.tree)
+        print(
+            f"{build.env}: {len(build.files)} files in {where} "
+            f"({len(written.changed)} changed, {len(written.removed)} removed)"
+        )
+        for name in written.kept:
+            print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+
+
+@command("check")
+def check_command(
+    env: str | None = EnvOption,
+    all_envs: bool = AllEnvsOption,
+    project_dir: Path | None = ProjectOption,
+) -> None:
+    """Render in memory, validate, and compare with the tree on disk (exit 1 on any drift)."""
+    current = project(project_dir)
+    renderer = render.Renderer(current)
+    findings: list[Finding] = []
+    for name in _envs(current, env, all_envs):
+        build = pipeline.build(current, name, renderer=renderer)
+        findings.extend(build.findings)
+        findings.extend(drift.findings(build, drift.compare(build), current))
+    _report(findings)
+    if has_errors(findings):
+        raise typer.Exit(FINDINGS)
+    print(f"cmgen: {len(_envs(current, env, all_envs))} env(s) in sync")
+
+
+@command("diff")
+def diff_command(
+    env: str | None = EnvOption,
+    color: bool | None = typer.Option(None, "--color/--no-color", help="Default: on a terminal."),
+    project_dir: Path | None = ProjectOption,
+) -> None:
+    """Unified diff of what is on disk against a fresh render (exit 1 if they differ)."""
+    current = project(project_dir)
+    (name,) = _envs(current, env, False)
+    build = pipeline.build(current, name)
+    differences = drift.compare(build)
+    paint = sys.stdout.isatty() if color is None else color
+    for line in drift.unified(build, differences, current):
+        sys.stdout.write(_paint(line) if paint else line)
+        if not line.endswith("\n"):
+            sys.stdout.write("\n")
+    raise typer.Exit(FINDINGS if differences else OK)
+
+
+def _paint(line: str) -> str:
+    colour = {"+": "32", "-": "31", "@": "36"}.get(line[:1])
+    if colour is None or line.startswith(("+++", "---")):
+        return f"\x1b[1m{line.rstrip(chr(10))}\x1b[0m\n" if line.startswith(("+++", "---")) else line
+    return f"\x1b[{colour}m{line.rstrip(chr(10))}\x1b[0m\n"
+
+
+def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
+    if all_envs and env is not None:
+        raise CmgenError("give --env or --all-envs, not both")
+    if all_envs:
+        names = current.envs()
+        if not names:
+            raise CmgenError("the project has no environments (values/<env>.yaml)")
+        return names
+    if env is None:
+        raise CmgenError("which env? give --env ENV or --all-envs (see: cmgen envs)")
+    current.env_values(env)
+    return [env]
+
+
+def _report(findings: list[Finding]) -> None:
+    for finding in sorted(findings):
+        stream = sys.stderr if finding.severity == "error" else sys.stdout
+        print(finding.text(), file=stream)

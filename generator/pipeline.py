@@ -1,0 +1,180 @@
+"""The orchestrator: the only code that knows the order of the stages.
+
+    values -> render -> parse -> overlay -> dump -> validate -> lint
+
+``build`` does all of it in memory and returns a ``Build``; nothing is written. The CLI
+writes a build (``write.write``) only when it has no error findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import render, values, yamlio
+from generator.errors import CmgenError
+from generator.findings import Finding
+from generator.manifests import Manifest, Source
+from generator.project import OutputTarget, Project
+from generator.write import OutputFile
+
+
+@dataclass(frozen=True)
+class Options:
+    overlays: bool = True
+    sets: tuple[str, ...] = ()
+    out: Path | None = None
+
+
+@dataclass
+class Build:
+    env: str
+    target: OutputTarget
+    files: dict[str, OutputFile] = field(default_factory=dict)
+    manifests: list[Manifest] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RenderedObject:
+    """An object parsed from a rendered template, and where in that render it sits."""
+
+    file: str
+    data: dict[str, Any]
+    rendered: render.Rendered
+    index: int
+
+
+class Origin:
+    """Traces a path of a rendered object back to its template line."""
+
+    def __init__(self, rendered: render.Rendered, index: int) -> None:
+        self.rendered = rendered
+        self.index = index
+
+    def trace(self, path: Sequence[str | int]) -> str:
+        line, _ = yamlio.locate(self.rendered.text, self.index, path)
+        return self.rendered.trace.line(line)
+
+
+def build(project: Project, env: str, options: Options = Options(), renderer: render.Renderer | None = None) -> Build:
+    try:
+        return _build(project, env, options, renderer or render.Renderer(project))
+    except CmgenError as error:
+        raise error.within(f"while rendering env {env}") from None
+
+
+def _build(project: Project, env: str, options: Options, renderer: render.Renderer) -> Build:
+    merged = values.load(project, env, options.sets)
+    target = project.output(env, options.out)
+    result = Build(env, target)
+    objects: list[RenderedObject] = []
+    for rendered in render.render_all(renderer, merged.data):
+        name = rendered.output.as_posix()
+        if rendered.output.suffix in (".yaml", ".yml"):
+            objects.extend(_parse(rendered, project))
+        elif rendered.text.strip():
+            result.files[name] = OutputFile(
+                _with_header(rendered, env, project).encode(), rendered.output.suffix == ".sh"
+            )
+    if options.overlays and project.overlay(env).is_file():
+        raise CmgenError(
+            "overlays are not supported yet", project.display(project.overlay(env))
+        )
+    _check_unique(objects, project)
+    by_file: dict[str, list[RenderedObject]] = {}
+    for item in objects:
+        by_file.setdefault(item.file, []).append(item)
+    for name, items in by_file.items():
+        header = _yaml_header(items[0].rendered, env, project)
+        text = header
+        manifests = []
+        source = Source(project.display(target.tree / name), "")
+        for position, item in enumerate(items):
+            line = text.count("\n") + 1
+            text += yamlio.dump(item.data)
+            manifests.append(
+                Manifest(item.data, source, position, line, Origin(item.rendered, item.index))
+            )
+        source.text = text
+        result.files[name] = OutputFile(text.encode())
+        result.manifests.extend(manifests)
+    return result
+
+
+def _parse(rendered: render.Rendered, project: Project) -> list[RenderedObject]:
+    try:
+        documents = yamlio.load_all(rendered.text, project.display(rendered.template))
+    except CmgenError as error:
+        line = error.location.line
+        file, template_line = _template_line(rendered, line, project)
+        raise CmgenError(
+            f"the template renders invalid YAML (rendered line {line}): {error.message}",
+            file,
+            template_line,
+        ) from None
+    objects = []
+    for document in documents:
+        if not isinstance(document.data, dict):
+            raise CmgenError(
+                "a rendered document is not a Kubernetes object (a mapping)",
+                *_template_line(rendered, document.line, project),
+            )
+        objects.append(
+            RenderedObject(rendered.output.as_posix(), document.data, rendered, document.index)
+        )
+    return objects
+
+
+def _template_line(
+    rendered: render.Rendered, line: int | None, project: Project
+) -> tuple[str, int | None]:
+    """The template file and line that produced a line of rendered text."""
+    where = rendered.trace.line(line) if line else ""
+    if not where:
+        return project.display(rendered.template), None
+    file, _, number = where.rpartition(":")
+    return file, int(number)
+
+
+def _check_unique(objects: list[RenderedObject], project: Project) -> None:
+    seen: dict[tuple[str, ...], RenderedObject] = {}
+    for item in objects:
+        metadata = item.data.get("metadata") or {}
+        kind = str(item.data.get("kind"))
+        name = str(metadata.get("name"))
+        group = str(item.data.get("apiVersion", "")).rpartition("/")[0]
+        first = seen.setdefault((group, kind, str(metadata.get("namespace") or ""), name), item)
+        if first is not item:
+            line, _ = yamlio.locate(item.rendered.text, item.index, ())
+            raise CmgenError(
+                f"{kind}/{name} is rendered twice (also in {first.file})",
+                *_template_line(item.rendered, line, project),
+            )
+
+
+def _yaml_header(rendered: render.Rendered, env: str, project: Project) -> str:
+    return "".join(f"# {line}\n" for line in _notice(rendered, env, project))
+
+
+def _notice(rendered: render.Rendered, env: str, project: Project) -> list[str]:
+    return [
+        f"Generated by cmgen from {project.display(rendered.template)} for env {env}.",
+        f"Do not edit by hand: change templates/ or values/, then run: cmgen render --env {env}",
+    ]
+
+
+def _with_header(rendered: render.Rendered, env: str, project: Project) -> str:
+    notice = _notice(rendered, env, project)
+    text = rendered.text
+    suffix = rendered.output.suffix
+    if suffix == ".md":
+        return f"<!-- {' '.join(notice)} -->\n" + text
+    if suffix == ".sh":
+        shebang, newline, rest = text.partition("\n")
+        if shebang.startswith("#!"):
+            return shebang + newline + "".join(f"# {line}\n" for line in notice) + rest
+        return "".join(f"# {line}\n" for line in notice) + text
+    return text

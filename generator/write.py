@@ -1,0 +1,184 @@
+"""Write: put one env's rendered files on disk, all or nothing, touching only cmgen's files.
+
+The protocol (like a database commit):
+
+1. every changed file is written and fsynced under ``<root>/.cmgen-staging/``;
+2. a journal naming the moves and deletions is written atomically: the commit point;
+3. the moves (``os.replace``, atomic per file) and deletions are carried out;
+4. the record of what cmgen wrote (``.cmgen-manifest.json``) is replaced; the journal goes.
+
+A run that dies before step 2 leaves the old tree untouched; one that dies after it is
+rolled forward by the next cmgen command that writes. cmgen deletes only files that its
+record lists and that still hold what it wrote; it refuses to overwrite a file it did not
+write, and never writes through a symlink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import CmgenError
+from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    data: bytes
+    executable: bool = False
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Written:
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    kept: tuple[str, ...]  # stale files left alone because they were edited by hand
+
+
+def recorded(root: Path) -> dict[str, str]:
+    """What cmgen last wrote under ``root``: relative path -> sha256."""
+    state = root / STATE_FILE
+    if not state.is_file():
+        return {}
+    try:
+        files = json.loads(state.read_text(encoding="utf-8")).get("files", {})
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        raise CmgenError("cmgen's record of written files is corrupt; delete it", str(state)) from None
+    return {str(name): str(digest) for name, digest in files.items()}
+
+
+def write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
+    """Make ``target.tree`` hold exactly ``files`` (paths relative to the tree)."""
+    root = target.root
+    _check_root(root)
+    recover(root)
+    prefix = target.tree.relative_to(root)
+    wanted = {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+    previous = recorded(root)
+    changed = {}
+    for name, output in wanted.items():
+        path = _inside(root, name)
+        current = _digest(path)
+        if current is not None and name not in previous and current != output.digest:
+            raise CmgenError("refusing to overwrite a file that cmgen did not write", str(path))
+        if current != output.digest or _mode_differs(path, output):
+            changed[name] = output
+    stale = sorted(set(previous) - set(wanted))
+    removed = [name for name in stale if _digest(_inside(root, name)) == previous[name]]
+    kept = [name for name in stale if name not in removed and (root / name).exists()]
+    journal = {
+        "moves": sorted(changed),
+        "remove": removed,
+        "files": {name: output.digest for name, output in wanted.items()},
+    }
+    if changed or removed or previous != journal["files"]:
+        _stage(root, changed)
+        _atomic_write(root / JOURNAL_FILE, json.dumps(journal, indent=1).encode())
+        _apply(root, journal)
+    return Written(tuple(sorted(changed)), tuple(removed), tuple(kept))
+
+
+def recover(root: Path) -> None:
+    """Finish a write that reached its commit point; forget one that did not."""
+    journal_path = root / JOURNAL_FILE
+    if journal_path.is_file():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            journal_path.unlink()  # torn before the commit point: the old tree stands
+        else:
+            _apply(root, journal)
+    shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
+
+
+def _apply(root: Path, journal: dict[str, object]) -> None:
+    staging = root / STAGING_DIR
+    moves = journal.get("moves", [])
+    assert isinstance(moves, list)
+    for name in moves:
+        staged = staging / name
+        if staged.exists():
+            final = _inside(root, name)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+    removals = journal.get("remove", [])
+    assert isinstance(removals, list)
+    for name in removals:
+        path = _inside(root, name)
+        path.unlink(missing_ok=True)
+        _prune(path.parent, root)
+    state = {"generator": "cmgen", "files": journal.get("files", {})}
+    _atomic_write(root / STATE_FILE, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+    (root / JOURNAL_FILE).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(root: Path, changed: Mapping[str, OutputFile]) -> None:
+    staging = root / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    for name, output in changed.items():
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            handle.write(output.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.chmod(0o755 if output.executable else 0o644)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _check_root(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise CmgenError("the output folder is a file, not a folder", str(root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CmgenError(f"cannot create the output folder: {exc.strerror}", str(root)) from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise CmgenError("the output folder is not writable", str(root))
+
+
+def _inside(root: Path, name: str) -> Path:
+    """``root/name``, refusing any symlink on the way (it could point outside ``root``)."""
+    path = root
+    for part in Path(name).parts:
+        if part in ("", ".", ".."):
+            raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
+        path = path / part
+        if path.is_symlink():
+            raise CmgenError("refusing to write through a symlink in the output folder", str(path))
+    return path
+
+
+def _digest(path: Path) -> str | None:
+    if not path.is_file():
+        return None if not path.exists() else "not-a-file"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _mode_differs(path: Path, output: OutputFile) -> bool:
+    return path.is_file() and bool(path.stat().st_mode & 0o100) != output.executable
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove folders left empty by deletions, up to (not including) ``root``."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
