@@ -160,7 +160,9 @@ def _conflict(left: Any, right: Any, lvals: Values, rvals: Values, lpath: Key, r
 
 
 def _type(value: Any) -> str:
-    return {dict: "mapping", list: "list"}.get(type(value), "scalar")
+    if isinstance(value, dict):
+        return "mapping"
+    return "list" if isinstance(value, list) else "scalar"
 
 
 def _pattern(path: Key) -> Key:
@@ -205,11 +207,11 @@ def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -
     """
     where = f"--set {assignment}"
     dotted, equals, raw = assignment.partition("=")
-    steps = dotted.split(".")
+    steps: list[str] = dotted.split(".")
     if not equals or not dotted or any(not step for step in steps):
         raise CmgenError(f"invalid --set {assignment!r}: expected KEY.PATH=VALUE")
     value = yamlio.load_one(raw, where) if raw.strip() else ""
-    pattern: list[str] = []
+    pattern: list[str | int] = []
     selectors: list[str | None] = []
     for step in steps:
         selector = merge_keys.get(tuple(pattern))

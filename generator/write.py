@@ -100,7 +100,7 @@ def recover(root: Path) -> None:
     shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
 
 
-def _apply(root: Path, journal: dict[str, object]) -> None:
+def _apply(root: Path, journal: Mapping[str, object]) -> None:
     staging = root / STAGING_DIR
     moves = journal.get("moves", [])
     assert isinstance(moves, list)

@@ -55,6 +55,10 @@ def command(name: str | None = None, **options: Any) -> Callable[[F], F]:
                     typer.echo(traceback.format_exc(), err=True)
                 typer.echo(error.render(), err=True)
                 raise typer.Exit(BAD_INPUT) from None
+            except BrokenPipeError:
+                # The reader went away (cmgen diff | head): stop quietly, as cat does.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise typer.Exit(OK) from None
             except KeyboardInterrupt:
                 typer.echo("cmgen: interrupted", err=True)
                 raise typer.Exit(130) from None

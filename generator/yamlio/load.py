@@ -1,0 +1,219 @@
+"""Loading YAML: strict, bounded, with Kubernetes' YAML 1.1 semantics.
+
+Loading follows Kubernetes' own YAML 1.1 semantics (``yes``/``on`` are booleans, ``0755``
+is octal), with three differences from PyYAML's ``safe_load``:
+
+- a duplicate mapping key is an error (as kubeconform ``-strict`` and the API server do);
+- dates stay strings, as they do when Kubernetes converts YAML to JSON;
+- nesting deeper than ``MAX_DEPTH`` and alias expansion beyond ``MAX_ALIAS_NODES`` are
+  errors, so a hostile file cannot crash the parser or exhaust memory.
+
+Every error is a ``CmgenError`` at ``FILE:LINE:COL``. Positions of nodes inside valid
+documents are not kept while loading (that would double the cost of the common case);
+``locate`` recovers the line of a path when a finding needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events, nodes
+
+from generator.errors import CmgenError
+
+MAX_DEPTH = 100
+MAX_ALIAS_NODES = 100_000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Loader):
+    """A safe loader that rejects duplicate keys and counts alias reuse."""
+
+    alias_hits = 0
+
+    def construct_object(self, node: nodes.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects and not isinstance(node, nodes.ScalarNode):
+            self.alias_hits += 1
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: nodes.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # Only the mapping's own keys can clash; keys merged in with "<<" may be overridden.
+        seen: dict[Any, nodes.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:
+                raise _error(f"unhashable mapping key {key!r}", key_node.start_mark) from None
+            if first is not key_node:
+                raise _error(
+                    f"duplicate key {key!r} (first defined at line {first.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep)
+
+
+def _strip_resolvers(loader: Any, tags: set[str]) -> None:
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in tags]
+        for first, resolvers in loader.yaml_implicit_resolvers.items()
+    }
+
+
+# Kubernetes keeps timestamps as strings; "=" (the YAML "value" type) has no constructor.
+_strip_resolvers(_StrictLoader, {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"})
+
+
+class _Error(Exception):
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _error(message: str, mark: yaml.Mark | None) -> _Error:
+    return _Error(message, mark)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document of a file: its data, and where it starts (1-based line)."""
+
+    data: Any
+    file: str
+    index: int
+    line: int
+
+
+def decode(raw: bytes, file: str) -> str:
+    """Decode UTF-8 (a leading BOM is allowed and dropped); bad bytes are located."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise CmgenError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise CmgenError(
+            f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", file, line, column
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CmgenError("no such file", name) from None
+    except IsADirectoryError:
+        raise CmgenError("is a directory, not a file", name) from None
+    except OSError as exc:
+        raise CmgenError(f"cannot read: {exc.strerror}", name) from None
+    return decode(raw, name)
+
+
+def load_all(text: str, file: str) -> list[Document]:
+    """Parse every document of a YAML stream; empty documents are dropped."""
+    _check_depth(text, file)
+    loader = _StrictLoader(text)
+    documents: list[Document] = []
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            start = node.start_mark.line + 1 if node is not None else 1
+            loader.alias_hits = 0
+            data = loader.construct_document(node)
+            if loader.alias_hits:
+                data = _expand_aliases(data, file, start)
+            if data is not None:
+                documents.append(Document(data, file, index, start))
+            index += 1
+    except _Error as exc:
+        raise _located(exc.message, exc.mark, file) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _located(_yaml_message(exc), mark, file) from None
+    except yaml.YAMLError as exc:
+        raise CmgenError(f"invalid YAML: {exc}", file) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def load_one(text: str, file: str) -> Any:
+    """Parse a file that must hold at most one document (values, kustomization)."""
+    documents = load_all(text, file)
+    if len(documents) > 1:
+        raise CmgenError("expected one YAML document, found several", file, documents[1].line, 1)
+    return documents[0].data if documents else None
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark is not None and exc.problem_mark is not None:
+        return f"{problem} ({exc.context} at line {exc.context_mark.line + 1})"
+    return problem
+
+
+def _located(message: str, mark: Any, file: str) -> CmgenError:
+    if mark is None:
+        return CmgenError(message, file)
+    return CmgenError(message, file, mark.line + 1, mark.column + 1)
+
+
+_OPEN = (events.MappingStartEvent, events.SequenceStartEvent)
+_CLOSE = (events.MappingEndEvent, events.SequenceEndEvent)
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+
+    Deep input makes the C composer overflow the stack (a crash, not an exception), so
+    the depth is measured on the event stream, which is flat.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _located(
+                        f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, file
+                    )
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise _located(_yaml_message(exc), exc.problem_mark or exc.context_mark, file) from None
+
+
+def _expand_aliases(data: Any, file: str, line: int) -> Any:
+    """Copy a document built with aliases, so no two places share one object.
+
+    The copy is bounded: a "billion laughs" document is refused, not expanded.
+    """
+    budget = [MAX_ALIAS_NODES]
+
+    def copy(value: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise CmgenError(
+                f"aliases expand to more than {MAX_ALIAS_NODES} nodes (a YAML bomb?)", file, line, 1
+            )
+        if isinstance(value, dict):
+            return {key: copy(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [copy(item) for item in value]
+        return value
+
+    return copy(data)
