@@ -41,14 +41,27 @@ class Rendered:
     trace: Trace
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _defined(value: Any) -> Any:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError here, naming the missing value
+    return value
+
+
 def yaml_scalar(value: Any) -> str:
     """A value as YAML text on one line that reads back as exactly that value."""
+    value = _defined(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, _SCALARS):
+        raise TypeError(f"cannot write a {type(value).__name__} into YAML: {value!r}")
     return yamlio.scalar(value)
 
 
 def _shell(value: Any) -> str:
+    value = _defined(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
@@ -57,7 +70,7 @@ def _shell(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else str(_defined(value))
 
 
 _FINALIZERS: dict[str, Callable[[Any], str]] = {".yaml": yaml_scalar, ".yml": yaml_scalar, ".sh": _shell}
