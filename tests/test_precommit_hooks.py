@@ -1,0 +1,72 @@
+"""The repository's pre-commit hooks, run by the real pre-commit framework (try-repo).
+
+pre-commit installs cmgen from this repository into its own environment (from PyPI's
+packages), so this test is slow (about a minute the first time) and needs git.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out"]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A separate git repository holding a copy of the CloudMart project."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path_factory.mktemp("consumer")
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
+    if (REPO / "overlays").is_dir():
+        shutil.copytree(REPO / "overlays", root / "overlays")
+    git(root, "init", "-q")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "project")
+    return root
+
+
+def try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, PRE_COMMIT_HOME=str(consumer.parent / "pre-commit-home"))
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files"],
+        cwd=consumer,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+
+
+def test_hooks_file_declares_the_three_hooks() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert [hook["id"] for hook in hooks] == ["cmgen-check", "cmgen-validate", "cmgen-lint"]
+
+
+def test_check_hook_passes_on_a_clean_tree_and_fails_on_a_tampered_one(consumer: Path) -> None:
+    clean = try_repo(consumer, "cmgen-check")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    target = consumer / "out/minikube/week3/day3/k8s-manifests/networking/ingress.yaml"
+    target.write_text(target.read_text().replace("number: 80", "number: 81", 1))
+    tampered = try_repo(consumer, "cmgen-check")
+    assert tampered.returncode != 0
+    assert "networking/ingress.yaml" in tampered.stdout + tampered.stderr
