@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from generator import drift, pipeline, render, write
+from generator import drift, pipeline, render, scaffolding, write
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
@@ -58,6 +58,22 @@ def render_command(
         )
         for name in written.kept:
             print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+
+
+@command("init")
+def init_command(
+    directory: Path = typer.Argument(..., help="The new project's folder (new or empty)."),
+) -> None:
+    """Create a new project (templates, values with a schema, pre-commit config) and render it."""
+    created = scaffolding.create(directory)
+    current = Project.load(directory)
+    for name in current.envs():
+        build = pipeline.build(current, name)
+        written = write.write(build.target, build.files)
+        created.extend(build.target.root / file for file in written.changed)
+    for path in created:
+        print(current.display(path))
+    print(f"cmgen: created {directory}; next: cd {directory} && cmgen check --all-envs")
 
 
 @command("check")
