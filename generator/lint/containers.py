@@ -63,9 +63,10 @@ def port_duplicate(index: Index) -> Iterator[Hit]:
             (mapping(port).get("port"), str(mapping(port).get("protocol", "TCP")))
             for port in sequence(dig(service.data, "spec", "ports"))
         )
-        for (number, protocol), count in counted.items():
+        for (port_number, protocol), count in counted.items():
             if count > 1:
-                yield Hit(service, f"port {number}/{protocol} is declared {count} times", ("spec", "ports"))
+                yield Hit(service, f"port {port_number}/{protocol} is declared {count} times",
+                          ("spec", "ports"))
 
 
 def env_duplicate(index: Index) -> Iterator[Hit]:
