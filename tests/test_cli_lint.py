@@ -26,7 +26,8 @@ def test_errors_exit_1_with_sorted_lines_and_summary() -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[-1] == "8 errors, 57 warnings"  # 13 + 11 hardening x 4 workloads
-    assert lines[:-1] == sorted(lines[:-1])
+    places = [(file, int(line), int(column)) for file, line, column, *_ in (x.split(":") for x in lines[:-1])]
+    assert places == sorted(places)
     assert any(": error[ingress-backend-service] Ingress/cloudmart-ingress: " in line for line in lines)
 
 
