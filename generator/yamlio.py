@@ -15,6 +15,7 @@ documents are not kept while loading (that would double the cost of the common c
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -249,20 +250,28 @@ def locate(text: str, index: int, path: Path_, key: bool = False) -> tuple[int, 
 
 
 def _compose(text: str, index: int) -> nodes.Node | None:
+    documents = _compose_all(text)
+    return documents[index] if 0 <= index < len(documents) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _compose_all(text: str) -> tuple[nodes.Node | None, ...]:
+    """Every document's node tree, numbered like ``load_all`` numbers them (empty ones too).
+
+    Cached for the last few files, so locating many findings in one file parses it once
+    (a str caches its hash, so the key costs nothing after the first call).
+    """
     loader = _Loader(text)
+    documents: list[nodes.Node | None] = []
     try:
-        position = 0
         while loader.check_node():
             node = loader.get_node()
-            if node is not None and not _is_null(node):
-                if position == index:
-                    return node
-                position += 1
+            documents.append(None if node is None or _is_null(node) else node)
     except yaml.YAMLError:
-        return None
+        pass
     finally:
         loader.dispose()
-    return None
+    return tuple(documents)
 
 
 def _is_null(node: nodes.Node) -> bool:

@@ -86,3 +86,11 @@ def test_findings_are_sorted_and_carry_hints() -> None:
 def test_every_rule_has_a_unique_id() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
+
+
+def test_findings_are_located_after_an_empty_document() -> None:
+    from generator.manifests import from_text
+
+    text = "---\n# generated\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: Bad_Name\n"
+    [finding] = [f for f in lint(from_text(text, "x.yaml")) if f.rule == "name-syntax"]
+    assert (finding.line, finding.column) == (7, 9)

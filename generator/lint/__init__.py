@@ -18,22 +18,22 @@ from generator.manifests import Manifest
 
 def lint(manifests: list[Manifest]) -> list[Finding]:
     index = Index.build(manifests)
+    hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
+    # Locating a finding parses its file; grouped by file, each file is parsed once.
+    hits.sort(key=lambda pair: pair[1].manifest.source.name)
     skips: dict[int, dict[str, str]] = {}
     findings = []
-    for rule in RULES:
-        for hit in rule.check(index):
-            finding = hit.manifest.finding(
-                rule.severity, rule.id, hit.message, hit.path, hint=rule.hint
+    for rule, hit in hits:
+        finding = hit.manifest.finding(rule.severity, rule.id, hit.message, hit.path, hint=rule.hint)
+        key = id(hit.manifest)
+        if key not in skips:
+            skips[key] = suppress.reasons(hit.manifest, BY_ID)
+        reason = skips[key].get(rule.id)
+        if reason and rule.id not in UNSKIPPABLE:
+            finding = replace(
+                finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
             )
-            key = id(hit.manifest)
-            if key not in skips:
-                skips[key] = suppress.reasons(hit.manifest, BY_ID)
-            reason = skips[key].get(rule.id)
-            if reason and rule.id not in UNSKIPPABLE:
-                finding = replace(
-                    finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
-                )
-            findings.append(finding)
+        findings.append(finding)
     return sorted(findings)
 
 
