@@ -88,7 +88,9 @@ def deployment(name: str = "web", replicas: int = 2, ns: str = "shop") -> dict[s
     }
 
 
-def service(name: str = "web", target: Any = "http", ns: str = "shop", app: str | None = None) -> dict[str, Any]:
+def service(
+    name: str = "web", target: Any = "http", ns: str = "shop", app: str | None = None
+) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Service",

@@ -26,9 +26,14 @@ def test_errors_exit_1_with_sorted_lines_and_summary() -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[-1] == "8 errors, 57 warnings"  # 13 + 11 hardening x 4 workloads
-    places = [(file, int(line), int(column)) for file, line, column, *_ in (x.split(":") for x in lines[:-1])]
+    places = [
+        (file, int(line), int(column))
+        for file, line, column, *_ in (x.split(":") for x in lines[:-1])
+    ]
     assert places == sorted(places)
-    assert any(": error[ingress-backend-service] Ingress/cloudmart-ingress: " in line for line in lines)
+    assert any(
+        ": error[ingress-backend-service] Ingress/cloudmart-ingress: " in line for line in lines
+    )
 
 
 def test_clean_set_exits_0(tmp_path: Path) -> None:
@@ -49,7 +54,9 @@ def test_json_output(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert result.exit_code == 1
     assert document["counts"]["error"] == 8
-    assert {"file", "line", "column", "severity", "rule", "resource", "message"} <= set(document["findings"][0])
+    assert {"file", "line", "column", "severity", "rule", "resource", "message"} <= set(
+        document["findings"][0]
+    )
 
 
 def test_sarif_output() -> None:

@@ -68,7 +68,9 @@ def test_tutorial_what_is_right_is_not_flagged() -> None:
     # DB_HOST / MONGO_HOST resolve to Services with ports 5432 / 27017.
     assert not any(rule == "env-dns" for rule, _ in found)
     # mongodb-storage is mounted from volumeClaimTemplates; StorageClasses exist.
-    assert not any(rule in ("volume-mount", "pvc-storage-class", "namespace-missing") for rule, _ in found)
+    assert not any(
+        rule in ("volume-mount", "pvc-storage-class", "namespace-missing") for rule, _ in found
+    )
     # nginx:alpine, postgres:13, mongo:4.4 carry tags.
     assert not any(rule == "image-tag" for rule, _ in found)
 

@@ -35,7 +35,9 @@ def test_optional_refs_may_dangle() -> None:
 def test_volume_sources_including_projected() -> None:
     workload = deployment()
     volumes = workload["spec"]["template"]["spec"]["volumes"]
-    volumes.append({"name": "cfg", "configMap": {"name": "settings", "items": [{"key": "a", "path": "a"}]}})
+    volumes.append(
+        {"name": "cfg", "configMap": {"name": "settings", "items": [{"key": "a", "path": "a"}]}}
+    )
     volumes.append({"name": "sec", "secret": {"secretName": "creds"}})
     volumes.append({"name": "all", "projected": {"sources": [{"secret": {"name": "creds"}}]}})
     assert hits(configrefs.config_ref, workload, _config(), _config("Secret", "creds")) == []

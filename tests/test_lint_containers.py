@@ -43,7 +43,9 @@ def test_quantity_syntax() -> None:
     bad = deployment()
     container(bad)["resources"]["limits"]["memory"] = "512MB"
     bad["spec"]["template"]["spec"]["volumes"][0]["emptyDir"] = {"sizeLimit": "1 Gi"}
-    bad["spec"]["volumeClaimTemplates"] = [{"metadata": {"name": "d"}, "spec": {"resources": {"requests": {"storage": "ten"}}}}]
+    bad["spec"]["volumeClaimTemplates"] = [
+        {"metadata": {"name": "d"}, "spec": {"resources": {"requests": {"storage": "ten"}}}}
+    ]
     assert len(hits(containers.quantity_syntax, bad)) == 3
 
 

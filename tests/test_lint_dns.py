@@ -18,8 +18,21 @@ def _db() -> dict:
 
 
 def test_resolving_names_pass() -> None:
-    for value in ("db.data.svc.cluster.local", "db.data.svc", "db.data", "postgres://u@db.data:5432/x"):
-        assert hits(dns.env_dns, _client(("DB_HOST", value), ("DB_PORT", "5432")), _db(), namespace("data")) == []
+    for value in (
+        "db.data.svc.cluster.local",
+        "db.data.svc",
+        "db.data",
+        "postgres://u@db.data:5432/x",
+    ):
+        assert (
+            hits(
+                dns.env_dns,
+                _client(("DB_HOST", value), ("DB_PORT", "5432")),
+                _db(),
+                namespace("data"),
+            )
+            == []
+        )
 
 
 def test_missing_service() -> None:
@@ -28,10 +41,19 @@ def test_missing_service() -> None:
 
 
 def test_port_from_value_or_sibling() -> None:
-    assert "has no port 5433" in hits(dns.env_dns, _client(("DB_URL", "db.data.svc:5433")), _db())[0]
-    assert "has no port 6543" in hits(dns.env_dns, _client(("DB_HOST", "db.data"), ("DB_PORT", "6543")), _db())[0]
+    assert (
+        "has no port 5433" in hits(dns.env_dns, _client(("DB_URL", "db.data.svc:5433")), _db())[0]
+    )
+    assert (
+        "has no port 6543"
+        in hits(dns.env_dns, _client(("DB_HOST", "db.data"), ("DB_PORT", "6543")), _db())[0]
+    )
 
 
 def test_unknown_namespaces_and_external_names_are_left_alone() -> None:
-    env = (("API", "api.example.com"), ("DNS", "kube-dns.kube-system.svc.cluster.local"), ("V", "1.5"))
+    env = (
+        ("API", "api.example.com"),
+        ("DNS", "kube-dns.kube-system.svc.cluster.local"),
+        ("V", "1.5"),
+    )
     assert hits(dns.env_dns, _client(*env), _db()) == []

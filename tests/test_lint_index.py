@@ -8,7 +8,9 @@ from generator.lint.index import Index, matches, namespace_of
 def test_pods_are_indexed_per_namespace_and_label() -> None:
     other = deployment("api", ns="other")
     index = Index.build(load(namespace(), deployment(), other))
-    assert [pod.manifest.name for pod in index.select("shop", {"matchLabels": {"app": "web"}})] == ["web"]
+    assert [pod.manifest.name for pod in index.select("shop", {"matchLabels": {"app": "web"}})] == [
+        "web"
+    ]
     assert index.select("shop", {"app": "api"}, plain=True) == []
     assert [pod.manifest.name for pod in index.select("other", {})] == ["api"]
     assert index.known_namespaces == {"shop", "other"}
@@ -25,7 +27,9 @@ def test_empty_plain_selector_selects_nothing_and_expressions_filter() -> None:
 
 def test_matches_expressions() -> None:
     labels = {"app": "web", "tier": "front"}
-    assert matches(labels, {"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]})
+    assert matches(
+        labels, {"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}
+    )
     assert matches(labels, {"matchExpressions": [{"key": "tier", "operator": "Exists"}]})
     assert not matches(labels, {"matchLabels": {"app": "api"}})
     assert matches(labels, {"app": "web"}, plain=True)

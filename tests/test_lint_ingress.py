@@ -25,7 +25,9 @@ def _ingress(annotations: dict[str, Any] | None = None, **backend: Any) -> dict[
                             {
                                 "path": backend.get("path", "/"),
                                 "pathType": "Prefix",
-                                "backend": {"service": {"name": backend.get("name", "web"), "port": port}},
+                                "backend": {
+                                    "service": {"name": backend.get("name", "web"), "port": port}
+                                },
                             }
                         ]
                     },
@@ -39,19 +41,27 @@ def test_backend_service_must_be_in_the_ingress_namespace() -> None:
     assert hits(ingress.ingress_backend_service, _ingress(), service()) == []
     elsewhere = service(ns="backend")
     [message] = hits(ingress.ingress_backend_service, _ingress(), elsewhere)
-    assert "does not exist in namespace shop" in message and "exists in namespace backend" in message
+    assert (
+        "does not exist in namespace shop" in message and "exists in namespace backend" in message
+    )
     assert "exists in" not in hits(ingress.ingress_backend_service, _ingress(name="ghost"))[0]
 
 
 def test_backend_port_by_number_or_name() -> None:
     assert hits(ingress.ingress_backend_port, _ingress(), service()) == []
     assert hits(ingress.ingress_backend_port, _ingress(port={"name": "http"}), service()) == []
-    assert "has no port 8080" in hits(ingress.ingress_backend_port, _ingress(port={"number": 8080}), service())[0]
+    assert (
+        "has no port 8080"
+        in hits(ingress.ingress_backend_port, _ingress(port={"number": 8080}), service())[0]
+    )
 
 
 def test_legacy_backend_and_default_backend() -> None:
     legacy = _ingress()
-    legacy["spec"]["rules"][0]["http"]["paths"][0]["backend"] = {"serviceName": "x", "servicePort": 80}
+    legacy["spec"]["rules"][0]["http"]["paths"][0]["backend"] = {
+        "serviceName": "x",
+        "servicePort": 80,
+    }
     legacy["spec"]["defaultBackend"] = {"service": {"name": "web", "port": {"number": 81}}}
     assert len(hits(ingress.ingress_backend_service, legacy, service())) == 1
     assert len(hits(ingress.ingress_backend_port, legacy, service())) == 1
@@ -78,5 +88,8 @@ def test_ssl_redirect_false() -> None:
 
 
 def test_snippets() -> None:
-    assert "CVE-2021-25742" in hits(ingress.nginx_snippet, _ingress({NGINX + "server-snippet": "x"}))[0]
+    assert (
+        "CVE-2021-25742"
+        in hits(ingress.nginx_snippet, _ingress({NGINX + "server-snippet": "x"}))[0]
+    )
     assert hits(ingress.nginx_snippet, _ingress({NGINX + "proxy-body-size": "8m"})) == []

@@ -11,7 +11,11 @@ def test_names_per_kind() -> None:
     assert hits(objects.name_syntax, dotted, service("web")) == []
     assert "RFC 1035" in hits(objects.name_syntax, service("2web"))[0]
     assert "RFC 1123 label" in hits(objects.name_syntax, namespace("a.b"))[0]
-    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "a:b"}}
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "ClusterRole",
+        "metadata": {"name": "a:b"},
+    }
     assert hits(objects.name_syntax, role) == []
     cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c" * 53}, "spec": {}}
     assert "52" in hits(objects.name_syntax, cron)[0]
@@ -36,7 +40,10 @@ def test_label_syntax() -> None:
 
 def test_duplicate_objects_same_group_kind_namespace_name() -> None:
     assert hits(objects.duplicate_object, deployment(), service()) == []
-    assert "duplicate Deployment 'web'" in hits(objects.duplicate_object, deployment(), deployment())[0]
+    assert (
+        "duplicate Deployment 'web'"
+        in hits(objects.duplicate_object, deployment(), deployment())[0]
+    )
     assert hits(objects.duplicate_object, deployment(), deployment(ns="other")) == []
 
 

@@ -27,6 +27,10 @@ def test_image_tag() -> None:
     for image in ("nginx:1.27", "registry:5000/team/app:v1", "app@sha256:" + "0" * 64):
         container(ok)["image"] = image
         assert hits(reliability.image_tag, ok) == []
-    for image, word in (("nginx", "no tag"), ("nginx:latest", "latest"), ("registry:5000/app", "no tag")):
+    for image, word in (
+        ("nginx", "no tag"),
+        ("nginx:latest", "latest"),
+        ("registry:5000/app", "no tag"),
+    ):
         container(ok)["image"] = image
         assert word in hits(reliability.image_tag, ok)[0]

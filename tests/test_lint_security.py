@@ -44,9 +44,14 @@ def test_privilege_escalation_must_be_explicitly_false() -> None:
 def test_capabilities() -> None:
     assert hits(security.capabilities, deployment()) == []
     bad = deployment()
-    container(bad)["securityContext"]["capabilities"] = {"drop": ["NET_RAW"], "add": ["SYS_ADMIN", "NET_BIND_SERVICE"]}
+    container(bad)["securityContext"]["capabilities"] = {
+        "drop": ["NET_RAW"],
+        "add": ["SYS_ADMIN", "NET_BIND_SERVICE"],
+    }
     found = hits(security.capabilities, bad)
-    assert "does not contain ALL" in found[0] and "SYS_ADMIN" in found[1] and "SYS_ADMIN (" in found[1]
+    assert (
+        "does not contain ALL" in found[0] and "SYS_ADMIN" in found[1] and "SYS_ADMIN (" in found[1]
+    )
 
 
 def test_seccomp() -> None:
@@ -78,8 +83,12 @@ def test_automount_token_on_pod_or_service_account() -> None:
     bad = deployment()
     del _pod(bad)["automountServiceAccountToken"]
     assert hits(security.automount_token, bad)
-    account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default"),
-               "automountServiceAccountToken": False}
+    account = {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": meta("default"),
+        "automountServiceAccountToken": False,
+    }
     assert hits(security.automount_token, bad, account) == []
 
 

@@ -30,7 +30,10 @@ def _hpa(kind: str = "Deployment", name: str = "web") -> dict[str, Any]:
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": meta("web"),
-        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": name}, "maxReplicas": 3},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": name},
+            "maxReplicas": 3,
+        },
     }
 
 

@@ -21,8 +21,14 @@ def test_service_selector_ignores_selectorless_services() -> None:
 def test_target_port_by_name_and_number() -> None:
     assert hits(services.service_target_port, deployment(), service(target="http")) == []
     assert hits(services.service_target_port, deployment(), service(target=8080)) == []
-    assert "names no container port" in hits(services.service_target_port, deployment(), service(target="web"))[0]
-    assert "is not a containerPort" in hits(services.service_target_port, deployment(), service(target=80))[0]
+    assert (
+        "names no container port"
+        in hits(services.service_target_port, deployment(), service(target="web"))[0]
+    )
+    assert (
+        "is not a containerPort"
+        in hits(services.service_target_port, deployment(), service(target=80))[0]
+    )
 
 
 def test_target_port_defaults_to_port() -> None:
@@ -51,8 +57,9 @@ def test_statefulset_service_headless_and_matching() -> None:
 
 
 def test_container_ports_collects_names() -> None:
-    from generator.lint.index import Index
     from lintcase import load
+
+    from generator.lint.index import Index
 
     pod = Index.build(load(deployment())).pods[0]
     assert services.container_ports([pod]) == ({8080}, {"http"})

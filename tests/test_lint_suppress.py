@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lintcase import container, findings, hardened
+from lintcase import container, findings, hardened, load
 
 from generator.lint import suppress
 from generator.lint.rules import BY_ID
-from lintcase import load
 
 
 def _with(annotations: dict[str, Any]) -> list[dict[str, Any]]:
@@ -25,7 +24,9 @@ def test_unskipped_finding_is_a_warning() -> None:
 
 
 def test_cmgen_skip_with_reason_becomes_info_with_the_reason() -> None:
-    [finding] = findings(*_with({"cmgen.io/lint-skip.read-only-root-fs": "nginx writes /var/cache"}))
+    [finding] = findings(
+        *_with({"cmgen.io/lint-skip.read-only-root-fs": "nginx writes /var/cache"})
+    )
     assert finding.severity == "info"
     assert finding.message.endswith("[skipped: nginx writes /var/cache]")
 
@@ -85,4 +86,7 @@ def test_parse_and_reasons() -> None:
         ("CKV_K8S_38", "token needed", True),
         ("seccomp", "legacy", False),
     ]
-    assert suppress.reasons(manifest, BY_ID) == {"automount-token": "token needed", "seccomp": "legacy"}
+    assert suppress.reasons(manifest, BY_ID) == {
+        "automount-token": "token needed",
+        "seccomp": "legacy",
+    }

@@ -8,15 +8,27 @@ from generator.lint import volumes
 
 
 def _pvc(name: str = "data", storage_class: str | None = "fast") -> dict[str, Any]:
-    spec: dict[str, Any] = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    spec: dict[str, Any] = {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": "1Gi"}},
+    }
     if storage_class is not None:
         spec["storageClassName"] = storage_class
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta(name), "spec": spec}
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": meta(name),
+        "spec": spec,
+    }
 
 
 def _class(name: str = "fast", reclaim: str | None = "Retain") -> dict[str, Any]:
-    data: dict[str, Any] = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
-                            "metadata": {"name": name}, "provisioner": "x"}
+    data: dict[str, Any] = {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {"name": name},
+        "provisioner": "x",
+    }
     if reclaim:
         data["reclaimPolicy"] = reclaim
     return data
@@ -33,7 +45,10 @@ def _mounting(claim: str = "data", kind: str = "Deployment") -> dict[str, Any]:
 
 def test_storage_class_checked_only_when_the_set_has_classes() -> None:
     assert hits(volumes.pvc_storage_class, _pvc(storage_class="slow")) == []
-    assert "'slow' is not a StorageClass" in hits(volumes.pvc_storage_class, _pvc(storage_class="slow"), _class())[0]
+    assert (
+        "'slow' is not a StorageClass"
+        in hits(volumes.pvc_storage_class, _pvc(storage_class="slow"), _class())[0]
+    )
     assert hits(volumes.pvc_storage_class, _pvc(), _class()) == []
     assert hits(volumes.pvc_storage_class, _pvc(storage_class=None), _class()) == []
 
@@ -61,11 +76,17 @@ def test_volume_mount_names_a_volume_or_claim_template() -> None:
 def test_reclaim_delete_for_statefulset_data() -> None:
     sts = _mounting(kind="StatefulSet")
     assert hits(volumes.pvc_reclaim_delete, sts, _pvc(), _class()) == []
-    assert "reclaimPolicy Delete" in hits(volumes.pvc_reclaim_delete, sts, _pvc(), _class(reclaim=None))[0]
+    assert (
+        "reclaimPolicy Delete"
+        in hits(volumes.pvc_reclaim_delete, sts, _pvc(), _class(reclaim=None))[0]
+    )
     assert hits(volumes.pvc_reclaim_delete, _mounting(), _pvc(), _class(reclaim="Delete")) == []
     templated = deployment("db", replicas=1)
     templated["kind"] = "StatefulSet"
     templated["spec"]["volumeClaimTemplates"] = [
         {"metadata": {"name": "data"}, "spec": {"storageClassName": "fast"}}
     ]
-    assert "volumeClaimTemplate 'data'" in hits(volumes.pvc_reclaim_delete, templated, _class(reclaim="Delete"))[0]
+    assert (
+        "volumeClaimTemplate 'data'"
+        in hits(volumes.pvc_reclaim_delete, templated, _class(reclaim="Delete"))[0]
+    )

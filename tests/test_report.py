@@ -5,9 +5,13 @@ import json
 from generator import report
 from generator.findings import Finding
 
-ERROR = Finding("b.yaml", 3, 5, "error", "service-selector", "Service/x", "matches nothing", "fix it")
+ERROR = Finding(
+    "b.yaml", 3, 5, "error", "service-selector", "Service/x", "matches nothing", "fix it"
+)
 WARNING = Finding("a.yaml", 9, 1, "warning", "seccomp", "Deployment/y", "no seccomp", "set it")
-SKIPPED = Finding("a.yaml", 2, 1, "info", "seccomp", "Deployment/z", "no seccomp [skipped: ok]", "set it")
+SKIPPED = Finding(
+    "a.yaml", 2, 1, "info", "seccomp", "Deployment/z", "no seccomp [skipped: ok]", "set it"
+)
 RULES = {"seccomp": report.RuleInfo("seccomp", "seccomp is set", "set it", "warning")}
 
 
@@ -42,5 +46,8 @@ def test_sarif_structure() -> None:
     assert result["ruleId"] == "service-selector"
     assert driver["rules"][result["ruleIndex"]]["id"] == "service-selector"
     location = result["locations"][0]["physicalLocation"]
-    assert location == {"artifactLocation": {"uri": "b.yaml"}, "region": {"startLine": 3, "startColumn": 5}}
+    assert location == {
+        "artifactLocation": {"uri": "b.yaml"},
+        "region": {"startLine": 3, "startColumn": 5},
+    }
     assert result["message"]["text"] == "Service/x: matches nothing"

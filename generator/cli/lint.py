@@ -15,7 +15,9 @@ from generator.manifests import load_paths
 
 
 def rule_infos() -> dict[str, report.RuleInfo]:
-    return {rule.id: report.RuleInfo(rule.id, rule.summary, rule.hint, rule.severity) for rule in RULES}
+    return {
+        rule.id: report.RuleInfo(rule.id, rule.summary, rule.hint, rule.severity) for rule in RULES
+    }
 
 
 @command("lint")

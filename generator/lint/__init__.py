@@ -24,7 +24,9 @@ def lint(manifests: list[Manifest]) -> list[Finding]:
     skips: dict[int, dict[str, str]] = {}
     findings = []
     for rule, hit in hits:
-        finding = hit.manifest.finding(rule.severity, rule.id, hit.message, hit.path, hint=rule.hint)
+        finding = hit.manifest.finding(
+            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint
+        )
         key = id(hit.manifest)
         if key not in skips:
             skips[key] = suppress.reasons(hit.manifest, BY_ID)

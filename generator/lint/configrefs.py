@@ -27,10 +27,19 @@ class Ref:
 def _volume_refs(pod: PodTemplate) -> Iterator[Ref]:
     for number, volume in enumerate(sequence(pod.spec.get("volumes"))):
         base = (*pod.spec_path, "volumes", number)
-        for field, kind, name_key in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
+        for field, kind, name_key in (
+            ("configMap", "ConfigMap", "name"),
+            ("secret", "Secret", "secretName"),
+        ):
             source = mapping(mapping(volume).get(field))
             if source.get(name_key):
-                yield _ref(kind, source, name_key, (*base, field, name_key), f"volume {volume.get('name')!r}")
+                yield _ref(
+                    kind,
+                    source,
+                    name_key,
+                    (*base, field, name_key),
+                    f"volume {volume.get('name')!r}",
+                )
         for s, projected in enumerate(sequence(dig(volume, "projected", "sources"))):
             for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
                 source = mapping(mapping(projected).get(field))

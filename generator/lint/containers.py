@@ -23,8 +23,11 @@ def port_name(index: Index) -> Iterator[Hit]:
             for number, port in enumerate(sequence(container.data.get("ports"))):
                 name = mapping(port).get("name")
                 if name is not None and (problem := syntax.port_name(str(name))):
-                    yield Hit(pod.manifest, f"container {container.name!r} port name {name!r} {problem}",
-                              (*container.path, "ports", number, "name"))
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} port name {name!r} {problem}",
+                        (*container.path, "ports", number, "name"),
+                    )
     for service in index.of_kind("Service"):
         ports = [mapping(port) for port in sequence(dig(service.data, "spec", "ports"))]
         for number, port in enumerate(ports):
@@ -49,13 +52,21 @@ def port_duplicate(index: Index) -> Iterator[Hit]:
                 key = (port.get("containerPort"), str(port.get("protocol", "TCP")))
                 path = (*container.path, "ports", number)
                 if key in seen:
-                    yield Hit(pod.manifest, f"container {container.name!r} declares containerPort "
-                              f"{key[0]}/{key[1]} twice", path)
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} declares containerPort "
+                        f"{key[0]}/{key[1]} twice",
+                        path,
+                    )
                 seen.add(key)
                 name = port.get("name")
                 if name and str(name) in names:
-                    yield Hit(pod.manifest, f"port name {name!r} is used twice in the pod "
-                              f"(containers {names[str(name)]!r} and {container.name!r})", path)
+                    yield Hit(
+                        pod.manifest,
+                        f"port name {name!r} is used twice in the pod "
+                        f"(containers {names[str(name)]!r} and {container.name!r})",
+                        path,
+                    )
                 elif name:
                     names[str(name)] = container.name
     for service in index.of_kind("Service"):
@@ -65,8 +76,11 @@ def port_duplicate(index: Index) -> Iterator[Hit]:
         )
         for (port_number, protocol), count in counted.items():
             if count > 1:
-                yield Hit(service, f"port {port_number}/{protocol} is declared {count} times",
-                          ("spec", "ports"))
+                yield Hit(
+                    service,
+                    f"port {port_number}/{protocol} is declared {count} times",
+                    ("spec", "ports"),
+                )
 
 
 def env_duplicate(index: Index) -> Iterator[Hit]:
@@ -76,13 +90,17 @@ def env_duplicate(index: Index) -> Iterator[Hit]:
             for number, variable in enumerate(sequence(container.data.get("env"))):
                 name = str(mapping(variable).get("name"))
                 if name in seen:
-                    yield Hit(pod.manifest, f"container {container.name!r} sets env {name} twice; "
-                              "the last one wins", (*container.path, "env", number, "name"))
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} sets env {name} twice; the last one wins",
+                        (*container.path, "env", number, "name"),
+                    )
                 seen.add(name)
 
 
 def _quantities(manifest: Manifest) -> Iterator[tuple[Path, Any]]:
     """Every (path, value) of a resource quantity in the object."""
+
     def entries(base: Path, block: Any) -> Iterator[tuple[Path, Any]]:
         for section in ("requests", "limits"):
             for name, value in mapping(mapping(block).get(section)).items():
@@ -105,14 +123,20 @@ def quantity_syntax(index: Index) -> Iterator[Hit]:
             for section in ("requests", "limits"):
                 for name, value in mapping(dig(container.data, "resources", section)).items():
                     if syntax.quantity(value) is None:
-                        yield Hit(pod.manifest, f"container {container.name!r} {section}.{name} "
-                                  f"{value!r} is not a valid quantity (e.g. 500m, 128Mi)",
-                                  (*container.path, "resources", section, name))
+                        yield Hit(
+                            pod.manifest,
+                            f"container {container.name!r} {section}.{name} "
+                            f"{value!r} is not a valid quantity (e.g. 500m, 128Mi)",
+                            (*container.path, "resources", section, name),
+                        )
         for number, volume in enumerate(sequence(pod.spec.get("volumes"))):
             limit = dig(volume, "emptyDir", "sizeLimit")
             if limit is not None and syntax.quantity(limit) is None:
-                yield Hit(pod.manifest, f"emptyDir sizeLimit {limit!r} is not a valid quantity",
-                          (*pod.spec_path, "volumes", number, "emptyDir", "sizeLimit"))
+                yield Hit(
+                    pod.manifest,
+                    f"emptyDir sizeLimit {limit!r} is not a valid quantity",
+                    (*pod.spec_path, "volumes", number, "emptyDir", "sizeLimit"),
+                )
 
 
 def requests_exceed_limits(index: Index) -> Iterator[Hit]:
@@ -123,6 +147,9 @@ def requests_exceed_limits(index: Index) -> Iterator[Hit]:
             for name, request in mapping(resources.get("requests")).items():
                 wanted, allowed = syntax.quantity(request), syntax.quantity(limits.get(name))
                 if wanted is not None and allowed is not None and wanted > allowed:
-                    yield Hit(pod.manifest, f"container {container.name!r} requests {name} "
-                              f"{request} above its limit {limits[name]}",
-                              (*container.path, "resources", "requests", name))
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} requests {name} "
+                        f"{request} above its limit {limits[name]}",
+                        (*container.path, "resources", "requests", name),
+                    )

@@ -54,7 +54,9 @@ def env_dns(index: Index) -> Iterator[Hit]:
                         )
                         continue
                     port = int(match["port"]) if match["port"] else _sibling_port(name, literals)
-                    ports = {mapping(p).get("port") for p in sequence(dig(service.data, "spec", "ports"))}
+                    ports = {
+                        mapping(p).get("port") for p in sequence(dig(service.data, "spec", "ports"))
+                    }
                     if port is not None and port not in ports:
                         yield Hit(
                             pod.manifest,

@@ -196,8 +196,12 @@ class Index:
         if plain and not labels:
             return []
         if labels:
-            postings = (self._by_label.get((namespace, str(k), str(v)), []) for k, v in labels.items())
-            found = [pod for pod in min(postings, key=len) if matches(pod.labels, labels, plain=True)]
+            postings = (
+                self._by_label.get((namespace, str(k), str(v)), []) for k, v in labels.items()
+            )
+            found = [
+                pod for pod in min(postings, key=len) if matches(pod.labels, labels, plain=True)
+            ]
         else:
             found = list(self.pods_by_ns.get(namespace, []))
         return [pod for pod in found if matches_expressions(pod.labels, expressions)]

@@ -53,13 +53,19 @@ def name_syntax(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
         for container in pod.containers():
             if problem := syntax.dns1123_label(container.name):
-                yield Hit(pod.manifest, f"container name {container.name!r} {problem}",
-                          (*container.path, "name"))
+                yield Hit(
+                    pod.manifest,
+                    f"container name {container.name!r} {problem}",
+                    (*container.path, "name"),
+                )
         for number, volume in enumerate(sequence(pod.spec.get("volumes"))):
             name = str(mapping(volume).get("name", ""))
             if problem := syntax.dns1123_label(name):
-                yield Hit(pod.manifest, f"volume name {name!r} {problem}",
-                          (*pod.spec_path, "volumes", number, "name"))
+                yield Hit(
+                    pod.manifest,
+                    f"volume name {name!r} {problem}",
+                    (*pod.spec_path, "volumes", number, "name"),
+                )
 
 
 def _label_maps(manifest: Manifest, template: Path | None) -> Iterator[tuple[Path, str]]:
@@ -81,8 +87,9 @@ def label_syntax(index: Index) -> Iterator[Hit]:
                     yield Hit(manifest, f"{what} {key}={value!r}: value {problem}", (*path, key))
         for key in mapping(manifest.metadata.get("annotations")):
             if problem := syntax.qualified_name(str(key)):
-                yield Hit(manifest, f"annotation key {key!r}: {problem}",
-                          ("metadata", "annotations", key))
+                yield Hit(
+                    manifest, f"annotation key {key!r}: {problem}", ("metadata", "annotations", key)
+                )
 
 
 def _group(api_version: str) -> str:

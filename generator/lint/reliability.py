@@ -25,8 +25,11 @@ def resources(index: Index) -> Iterator[Hit]:
                 if item.split(".")[1] not in mapping(block.get(item.split(".")[0]))
             ]
             if missing:
-                yield Hit(pod.manifest, f"container {container.name!r} sets no "
-                          f"{', '.join(missing)}", (*container.path, "resources"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r} sets no {', '.join(missing)}",
+                    (*container.path, "resources"),
+                )
 
 
 def _probe(field: str, index: Index) -> Iterator[Hit]:
@@ -35,8 +38,11 @@ def _probe(field: str, index: Index) -> Iterator[Hit]:
             continue
         for container in pod.containers(init=False):
             if not mapping(container.data.get(field)):
-                yield Hit(pod.manifest, f"container {container.name!r} has no {field}",
-                          (*container.path, "name"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r} has no {field}",
+                    (*container.path, "name"),
+                )
 
 
 def liveness_probe(index: Index) -> Iterator[Hit]:
@@ -57,5 +63,8 @@ def image_tag(index: Index) -> Iterator[Hit]:
             tag = last.partition(":")[2]
             if not tag or tag == "latest":
                 problem = "the floating tag latest" if tag else "no tag (means latest)"
-                yield Hit(pod.manifest, f"container {container.name!r} image {image!r} has "
-                          f"{problem}", (*container.path, "image"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r} image {image!r} has {problem}",
+                    (*container.path, "image"),
+                )

@@ -35,18 +35,19 @@ def _skip_unknown(index: Index) -> Iterator[Hit]:
     return suppress.unknown(index, BY_ID)
 
 
+# fmt: off
 RULES: tuple[Rule, ...] = (
     # --- references between objects -----------------------------------------------------
     Rule("service-selector", "error", "Service selector matches pod templates in its namespace",
          "set spec.selector to the pod template labels of the workload it serves",
          services.service_selector),
-    Rule("service-target-port", "error", "Service targetPort is a containerPort or port name of its pods",
+    Rule("service-target-port", "error", "targetPort is a containerPort or port name of its pods",
          "set targetPort to a containerPort (or port name) the selected pods declare",
          services.service_target_port),
-    Rule("statefulset-service", "error", "StatefulSet serviceName is a headless Service selecting its pods",
+    Rule("statefulset-service", "error", "serviceName is a headless Service selecting the pods",
          "point serviceName at a Service with clusterIP: None whose selector matches the pods",
          services.statefulset_service),
-    Rule("ingress-backend-service", "error", "Ingress backend Service exists in the Ingress's namespace",
+    Rule("ingress-backend-service", "error", "Ingress backend Service exists in its namespace",
          "create the Service in the Ingress's namespace or move the Ingress next to it",
          ingress.ingress_backend_service),
     Rule("ingress-backend-port", "error", "Ingress backend port exists on the Service",
@@ -74,7 +75,7 @@ RULES: tuple[Rule, ...] = (
          "add the ServiceAccount to the set or fix serviceAccountName",
          configrefs.service_account_ref),
     Rule("env-dns", "error", "cluster DNS names in env values resolve to Services and ports",
-         "use <service>.<namespace>.svc.cluster.local of a Service in the set, with one of its ports",
+         "name a Service of the set (<svc>.<ns>.svc.cluster.local) and one of its ports",
          dns.env_dns),
     Rule("hpa-target", "error", "HorizontalPodAutoscaler scaleTargetRef exists",
          "point scaleTargetRef at a workload in the HPA's namespace",
@@ -98,7 +99,7 @@ RULES: tuple[Rule, ...] = (
     Rule("selector-mismatch", "error", "workload selector matches its pod template labels",
          "make spec.selector.matchLabels a subset of spec.template.metadata.labels",
          selectors.selector_mismatch),
-    Rule("port-name", "error", "port names are IANA service names (<= 15 chars); multi-port Services name ports",
+    Rule("port-name", "error", "port names are IANA names (<= 15 chars); Services name every port",
          "use at most 15 lowercase letters, digits and single '-', with at least one letter",
          containers.port_name),
     Rule("port-duplicate", "error", "no duplicate containerPort/protocol or port names",
@@ -148,7 +149,7 @@ RULES: tuple[Rule, ...] = (
     Rule("read-only-root-fs", "warning", "root filesystems are read-only",
          "set securityContext.readOnlyRootFilesystem: true and mount emptyDir where it writes",
          security.read_only_root_fs, ("CKV_K8S_22",)),
-    Rule("host-access", "warning", "no privileged containers, host namespaces, hostPort or hostPath",
+    Rule("host-access", "warning", "no privileged, host namespaces, hostPort or hostPath",
          "remove privileged, hostNetwork/hostPID/hostIPC, hostPort and hostPath volumes",
          security.host_access),
     Rule("automount-token", "warning", "service account tokens are not mounted",
@@ -169,10 +170,10 @@ RULES: tuple[Rule, ...] = (
     Rule("image-tag", "warning", "images have a tag other than latest (or a digest)",
          "pin the image to a version tag or an @sha256 digest",
          reliability.image_tag, ("CKV_K8S_14",)),
-    Rule("network-policy", "warning", "every pod is selected by NetworkPolicies for ingress and egress",
+    Rule("network-policy", "warning", "NetworkPolicies cover every pod's ingress and egress",
          "add a NetworkPolicy with policyTypes [Ingress, Egress] selecting these pods",
          selectors.network_policy, ("CKV2_K8S_6",)),
-    Rule("pdb-missing", "warning", "workloads with more than one replica have a PodDisruptionBudget",
+    Rule("pdb-missing", "warning", "workloads with replicas > 1 have a PodDisruptionBudget",
          "add a PodDisruptionBudget with maxUnavailable: 1 selecting the pods",
          selectors.pdb_missing),
     # --- suppression ---------------------------------------------------------------------------
@@ -182,7 +183,8 @@ RULES: tuple[Rule, ...] = (
     Rule("lint-skip-unknown", "warning", "skip annotations name existing rules",
          "use a rule id from `cmgen lint --rules`",
          _skip_unknown),
-)  # fmt: skip
+)
+# fmt: on
 
 UNSKIPPABLE = frozenset({"lint-skip-reason", "lint-skip-unknown"})
 BY_ID = {rule.id: rule for rule in RULES}

@@ -27,16 +27,20 @@ def _effective(pod: PodTemplate, container: Container, key: str) -> Any:
 def _pod_hit(pod: PodTemplate, names: list[str], problem: str, field: str) -> Hit:
     listed = ", ".join(repr(name) for name in names)
     plural = "s" if len(names) > 1 else ""
-    return Hit(pod.manifest, f"container{plural} {listed}: {problem}",
-               (*pod.spec_path, "securityContext", field))
+    return Hit(
+        pod.manifest,
+        f"container{plural} {listed}: {problem}",
+        (*pod.spec_path, "securityContext", field),
+    )
 
 
 def run_as_non_root(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
         names = [c.name for c in pod.containers() if _effective(pod, c, "runAsNonRoot") is not True]
         if names:
-            yield _pod_hit(pod, names, "runAsNonRoot is not true, so the image may run as root",
-                           "runAsNonRoot")
+            yield _pod_hit(
+                pod, names, "runAsNonRoot is not true, so the image may run as root", "runAsNonRoot"
+            )
 
 
 def _id_problem(value: Any, field: str) -> str | None:
@@ -66,9 +70,11 @@ def privilege_escalation(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
         for container in pod.containers():
             if _container_context(container).get("allowPrivilegeEscalation") is not False:
-                yield Hit(pod.manifest, f"container {container.name!r}: allowPrivilegeEscalation "
-                          "is not false", (*container.path, "securityContext",
-                                           "allowPrivilegeEscalation"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r}: allowPrivilegeEscalation is not false",
+                    (*container.path, "securityContext", "allowPrivilegeEscalation"),
+                )
 
 
 def capabilities(index: Index) -> Iterator[Hit]:
@@ -77,12 +83,19 @@ def capabilities(index: Index) -> Iterator[Hit]:
             caps = mapping(_container_context(container).get("capabilities"))
             path = (*container.path, "securityContext", "capabilities")
             if "ALL" not in [str(cap) for cap in sequence(caps.get("drop"))]:
-                yield Hit(pod.manifest, f"container {container.name!r}: capabilities.drop does "
-                          "not contain ALL", (*path, "drop"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r}: capabilities.drop does not contain ALL",
+                    (*path, "drop"),
+                )
             added = [str(cap) for cap in sequence(caps.get("add")) if cap != "NET_BIND_SERVICE"]
             if added:
-                yield Hit(pod.manifest, f"container {container.name!r} adds capabilities "
-                          f"{', '.join(added)} (only NET_BIND_SERVICE is allowed)", (*path, "add"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r} adds capabilities "
+                    f"{', '.join(added)} (only NET_BIND_SERVICE is allowed)",
+                    (*path, "add"),
+                )
 
 
 def seccomp(index: Index) -> Iterator[Hit]:
@@ -94,37 +107,55 @@ def seccomp(index: Index) -> Iterator[Hit]:
             not in ("RuntimeDefault", "Localhost")
         ]
         if names:
-            yield _pod_hit(pod, names, "seccompProfile.type is not RuntimeDefault or Localhost",
-                           "seccompProfile")
+            yield _pod_hit(
+                pod,
+                names,
+                "seccompProfile.type is not RuntimeDefault or Localhost",
+                "seccompProfile",
+            )
 
 
 def read_only_root_fs(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
         for container in pod.containers():
             if _container_context(container).get("readOnlyRootFilesystem") is not True:
-                yield Hit(pod.manifest, f"container {container.name!r}: readOnlyRootFilesystem "
-                          "is not true", (*container.path, "securityContext",
-                                          "readOnlyRootFilesystem"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r}: readOnlyRootFilesystem is not true",
+                    (*container.path, "securityContext", "readOnlyRootFilesystem"),
+                )
 
 
 def host_access(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
         for field in ("hostNetwork", "hostPID", "hostIPC"):
             if pod.spec.get(field) is True:
-                yield Hit(pod.manifest, f"{field}: true shares the node's namespace",
-                          (*pod.spec_path, field))
+                yield Hit(
+                    pod.manifest,
+                    f"{field}: true shares the node's namespace",
+                    (*pod.spec_path, field),
+                )
         for number, volume in enumerate(sequence(pod.spec.get("volumes"))):
             if "hostPath" in mapping(volume):
-                yield Hit(pod.manifest, f"volume {volume.get('name')!r} mounts a hostPath",
-                          (*pod.spec_path, "volumes", number, "hostPath"))
+                yield Hit(
+                    pod.manifest,
+                    f"volume {volume.get('name')!r} mounts a hostPath",
+                    (*pod.spec_path, "volumes", number, "hostPath"),
+                )
         for container in pod.containers():
             if _container_context(container).get("privileged") is True:
-                yield Hit(pod.manifest, f"container {container.name!r} is privileged",
-                          (*container.path, "securityContext", "privileged"))
+                yield Hit(
+                    pod.manifest,
+                    f"container {container.name!r} is privileged",
+                    (*container.path, "securityContext", "privileged"),
+                )
             for number, port in enumerate(sequence(container.data.get("ports"))):
                 if mapping(port).get("hostPort"):
-                    yield Hit(pod.manifest, f"container {container.name!r} binds hostPort "
-                              f"{port['hostPort']}", (*container.path, "ports", number, "hostPort"))
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} binds hostPort {port['hostPort']}",
+                        (*container.path, "ports", number, "hostPort"),
+                    )
 
 
 def automount_token(index: Index) -> Iterator[Hit]:
@@ -135,8 +166,11 @@ def automount_token(index: Index) -> Iterator[Hit]:
             account = index.get("ServiceAccount", pod.namespace, name)
             setting = account.data.get("automountServiceAccountToken") if account else None
         if setting is not False:
-            yield Hit(pod.manifest, "automountServiceAccountToken is not false: every container "
-                      "gets an API token", (*pod.spec_path, "automountServiceAccountToken"))
+            yield Hit(
+                pod.manifest,
+                "automountServiceAccountToken is not false: every container gets an API token",
+                (*pod.spec_path, "automountServiceAccountToken"),
+            )
 
 
 def _sensitive(name: str) -> bool:
@@ -151,6 +185,9 @@ def env_secret_literal(index: Index) -> Iterator[Hit]:
                 variable = mapping(variable)
                 name, value = str(variable.get("name", "")), variable.get("value")
                 if value not in (None, "") and _sensitive(name):
-                    yield Hit(pod.manifest, f"container {container.name!r} env {name} holds a "
-                              "literal secret in the manifest",
-                              (*container.path, "env", number, "value"))
+                    yield Hit(
+                        pod.manifest,
+                        f"container {container.name!r} env {name} holds a "
+                        "literal secret in the manifest",
+                        (*container.path, "env", number, "value"),
+                    )

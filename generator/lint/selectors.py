@@ -67,14 +67,18 @@ def _selected_by(index: Index, kind: str) -> dict[int, list[Any]]:
 def pdb_selector(index: Index) -> Iterator[Hit]:
     for pdb in index.of_kind("PodDisruptionBudget"):
         if not index.select(namespace_of(pdb), dig(pdb.data, "spec", "selector")):
-            yield Hit(pdb, "selector matches no pod template in its namespace", ("spec", "selector"))
+            yield Hit(
+                pdb, "selector matches no pod template in its namespace", ("spec", "selector")
+            )
 
 
 def netpol_selector(index: Index) -> Iterator[Hit]:
     for policy in index.of_kind("NetworkPolicy"):
         if not index.select(namespace_of(policy), dig(policy.data, "spec", "podSelector")):
             yield Hit(
-                policy, "podSelector matches no pod template in its namespace", ("spec", "podSelector")
+                policy,
+                "podSelector matches no pod template in its namespace",
+                ("spec", "podSelector"),
             )
 
 

@@ -86,13 +86,24 @@ def statefulset_service(index: Index) -> Iterator[Hit]:
             continue  # optional since Kubernetes 1.33 (no stable network identity then)
         service = index.get("Service", pod.namespace, str(name))
         if service is None:
-            yield Hit(workload, f"serviceName {name!r}: no Service of that name in "
-                      f"namespace {pod.namespace}", path)
+            yield Hit(
+                workload,
+                f"serviceName {name!r}: no Service of that name in namespace {pod.namespace}",
+                path,
+            )
             continue
         if dig(service.data, "spec", "clusterIP") != "None":
-            yield Hit(workload, f"serviceName {name!r} is not a headless Service "
-                      "(spec.clusterIP: None), so pods get no stable DNS names", path)
+            yield Hit(
+                workload,
+                f"serviceName {name!r} is not a headless Service "
+                "(spec.clusterIP: None), so pods get no stable DNS names",
+                path,
+            )
         selector = _selector(service)
         if not selector or not matches(pod.labels, selector, plain=True):
-            yield Hit(workload, f"serviceName {name!r}: the Service's selector does not "
-                      "match this StatefulSet's pod labels", path)
+            yield Hit(
+                workload,
+                f"serviceName {name!r}: the Service's selector does not "
+                "match this StatefulSet's pod labels",
+                path,
+            )

@@ -60,7 +60,9 @@ def pvc_unused(index: Index) -> Iterator[Hit]:
     used = {(namespace, claim) for _, namespace, claim, _ in _claim_volumes(index)}
     for claim in index.of_kind("PersistentVolumeClaim"):
         if (namespace_of(claim), claim.name) not in used:
-            yield Hit(claim, "no pod template mounts this PersistentVolumeClaim", ("metadata", "name"))
+            yield Hit(
+                claim, "no pod template mounts this PersistentVolumeClaim", ("metadata", "name")
+            )
 
 
 def volume_mount(index: Index) -> Iterator[Hit]:
@@ -74,15 +76,22 @@ def volume_mount(index: Index) -> Iterator[Hit]:
                         pod.manifest,
                         f"container {container.name!r} mounts volume {name!r}, which the pod "
                         "does not define (spec.volumes"
-                        + (" or volumeClaimTemplates)" if pod.manifest.kind == "StatefulSet" else ")"),
+                        + (
+                            " or volumeClaimTemplates)"
+                            if pod.manifest.kind == "StatefulSet"
+                            else ")"
+                        ),
                         (*container.path, "volumeMounts", number, "name"),
                     )
 
 
 def _stateful_claims(index: Index) -> Iterator[tuple[Manifest, str, Path, str]]:
     """(object, storageClassName, path, what) of claims holding a StatefulSet's data."""
-    by_claim = {(namespace, claim) for workload, namespace, claim, _ in _claim_volumes(index)
-                if workload.kind == "StatefulSet"}
+    by_claim = {
+        (namespace, claim)
+        for workload, namespace, claim, _ in _claim_volumes(index)
+        if workload.kind == "StatefulSet"
+    }
     for manifest, name, path in _claims(index):
         if manifest.kind == "StatefulSet":
             template = dig(manifest.data, *path[:3], "metadata", "name")
@@ -96,7 +105,10 @@ def pvc_reclaim_delete(index: Index) -> Iterator[Hit]:
     classes = {manifest.name: manifest for manifest in index.of_kind("StorageClass")}
     for manifest, name, path, what in _stateful_claims(index):
         storage_class = classes.get(name)
-        if storage_class is not None and storage_class.data.get("reclaimPolicy", "Delete") == "Delete":
+        if (
+            storage_class is not None
+            and storage_class.data.get("reclaimPolicy", "Delete") == "Delete"
+        ):
             yield Hit(
                 manifest,
                 f"{what} uses StorageClass {name!r} with reclaimPolicy Delete: deleting the "
