@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import yaml
@@ -34,19 +35,27 @@ def locate(text: str, index: int, path: Path_, key: bool = False) -> tuple[int, 
 
 
 def _compose(text: str, index: int) -> nodes.Node | None:
+    documents = _compose_all(text)
+    return documents[index] if 0 <= index < len(documents) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _compose_all(text: str) -> tuple[nodes.Node | None, ...]:
+    """Every document's node tree, numbered like ``load_all`` numbers them (empty ones too).
+
+    Cached for the last few files, so locating many findings in one file parses it once
+    (a str caches its hash, so the key costs nothing after the first call).
+    """
     loader = _Loader(text)
+    documents: list[nodes.Node | None] = []
     try:
-        position = 0
         while loader.check_node():
-            node = loader.get_node()
-            if position == index:
-                return node
-            position += 1
+            documents.append(loader.get_node())
     except yaml.YAMLError:
-        return None
+        pass
     finally:
         loader.dispose()
-    return None
+    return tuple(documents)
 
 
 def _child(node: nodes.Node, step: str | int) -> tuple[nodes.Node | None, nodes.Node] | None:

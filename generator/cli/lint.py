@@ -1,0 +1,50 @@
+"""``cmgen lint PATH...``: cross-resource and hardening checks on manifests."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+import typer
+
+from generator import report
+from generator.cli.app import BAD_INPUT, FINDINGS, OK, command, echo_lines
+from generator.errors import CmgenError
+from generator.findings import has_errors
+from generator.lint import RULES, lint
+from generator.manifests import load_paths
+
+
+def rule_infos() -> dict[str, report.RuleInfo]:
+    return {
+        rule.id: report.RuleInfo(rule.id, rule.summary, rule.hint, rule.severity) for rule in RULES
+    }
+
+
+@command("lint")
+def lint_command(
+    paths: list[str] = typer.Argument(None, help="Files or folders of manifests; - is stdin."),
+    output: str = typer.Option("text", "--output", "-o", help="text, json or sarif."),
+    rules: bool = typer.Option(False, "--rules", help="List the rules and exit."),
+) -> None:
+    """Lint manifests: references between objects, API-server rules, hardening.
+
+    Exit 0 without errors (warnings allowed), 1 with errors, 2 on bad input.
+    """
+    if rules:
+        echo_lines([f"{rule.id}\t{rule.severity}\t{rule.summary}" for rule in RULES])
+        return
+    if output not in report.FORMATS:
+        raise CmgenError(f"--output must be one of {', '.join(report.FORMATS)}, not {output!r}")
+    if not paths:
+        raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
+    findings = lint(load_paths(paths))
+    if output == "json":
+        typer.echo(report.json_text(findings), nl=False)
+    elif output == "sarif":
+        typer.echo(report.sarif_text(findings, rule_infos(), metadata.version("cmgen")), nl=False)
+    else:
+        echo_lines(report.text_lines(findings))
+    raise typer.Exit(FINDINGS if has_errors(findings) else OK)
+
+
+__all__ = ["BAD_INPUT", "lint_command"]

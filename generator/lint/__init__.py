@@ -1,0 +1,42 @@
+"""Lint: cross-resource and hardening checks over a set of manifests.
+
+``lint(manifests)`` builds the index once, runs every rule of ``RULES`` and returns the
+findings sorted; a finding on an object that skips its rule (see ``suppress``) comes back
+with severity ``info`` and the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from generator.findings import Finding
+from generator.lint import suppress
+from generator.lint.index import Index
+from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
+from generator.manifests import Manifest
+
+
+def lint(manifests: list[Manifest]) -> list[Finding]:
+    index = Index.build(manifests)
+    hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
+    # Locating a finding parses its file; grouped by file, each file is parsed once.
+    hits.sort(key=lambda pair: pair[1].manifest.source.name)
+    skips: dict[int, dict[str, str]] = {}
+    findings = []
+    for rule, hit in hits:
+        finding = hit.manifest.finding(
+            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint
+        )
+        key = id(hit.manifest)
+        if key not in skips:
+            skips[key] = suppress.reasons(hit.manifest, BY_ID)
+        reason = skips[key].get(rule.id)
+        if reason and rule.id not in UNSKIPPABLE:
+            finding = replace(
+                finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
+            )
+        findings.append(finding)
+    return sorted(findings)
+
+
+__all__ = ["RULES", "lint"]

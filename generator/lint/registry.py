@@ -1,0 +1,37 @@
+"""What a lint rule is: an id, a severity, a one-line fix, and a check over the index.
+
+A check yields ``Hit``s (the object, a message, the path of the offending node); the
+engine turns them into ``Finding``s with the rule's id, severity and hint, so those live
+in one place, the table in ``generator.lint.rules``, and suppression can read the
+object's annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from generator.findings import Severity
+from generator.lint.index import Index, Path
+from generator.manifests import Manifest
+
+
+@dataclass(frozen=True)
+class Hit:
+    manifest: Manifest
+    message: str
+    path: Path = ()
+
+
+Check = Callable[[Index], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    hint: str
+    check: Check
+    checkov: tuple[str, ...] = ()
+    """checkov check ids whose ``checkov.io/skipN`` annotation also skips this rule."""

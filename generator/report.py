@@ -1,0 +1,126 @@
+"""Findings out: text lines, JSON, and SARIF 2.1.0 for GitHub code scanning.
+
+Every format takes the findings already collected (any stage: validate, lint, drift) and
+sorts them; nothing here decides an exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.findings import Finding
+
+FORMATS = ("text", "json", "sarif")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_ORDER = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What SARIF says about a rule: its id, a one-line summary, the fix, the level."""
+
+    id: str
+    summary: str
+    hint: str
+    severity: str
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counted: Counter[str] = Counter(finding.severity for finding in findings)
+    return {severity: counted[severity] for severity in _ORDER}
+
+
+def summary(findings: list[Finding]) -> str:
+    numbers = counts(findings)
+    if not findings:
+        return "no findings"
+    words = {"error": "error", "warning": "warning", "info": "skipped"}
+    parts = []
+    for severity in _ORDER:
+        number = numbers[severity]
+        if number:
+            plural = "s" if number != 1 and severity != "info" else ""
+            parts.append(f"{number} {words[severity]}{plural}")
+    return ", ".join(parts)
+
+
+def text_lines(findings: Iterable[Finding], hints: bool = True) -> list[str]:
+    """One line per finding, sorted, then the summary line."""
+    ordered = sorted(findings)
+    lines = []
+    for finding in ordered:
+        line = finding.text()
+        if hints and finding.hint and finding.severity != "info":
+            line += f" (fix: {finding.hint})"
+        lines.append(line)
+    lines.append(summary(ordered))
+    return lines
+
+
+def json_text(findings: Iterable[Finding]) -> str:
+    ordered = sorted(findings)
+    document = {"findings": [finding.as_dict() for finding in ordered], "counts": counts(ordered)}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_text(
+    findings: Iterable[Finding], rules: Mapping[str, RuleInfo], version: str = ""
+) -> str:
+    """SARIF 2.1.0: one run, the rules that can fire, results with physical locations."""
+    ordered = sorted(findings)
+    rule_ids = list(rules) + sorted({finding.rule for finding in ordered} - set(rules))
+    position = {rule_id: number for number, rule_id in enumerate(rule_ids)}
+    driver: dict[str, Any] = {
+        "name": "cmgen",
+        "rules": [_sarif_rule(rule_id, rules.get(rule_id)) for rule_id in rule_ids],
+    }
+    if version:
+        driver["version"] = version
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": [_sarif_result(finding, position) for finding in ordered],
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule_id: str, info: RuleInfo | None) -> dict[str, Any]:
+    if info is None:
+        return {"id": rule_id, "name": rule_id}
+    return {
+        "id": rule_id,
+        "name": rule_id,
+        "shortDescription": {"text": info.summary},
+        "help": {"text": info.hint},
+        "defaultConfiguration": {"level": _SARIF_LEVEL.get(info.severity, "warning")},
+    }
+
+
+def _sarif_result(finding: Finding, position: Mapping[str, int]) -> dict[str, Any]:
+    message = f"{finding.resource}: {finding.message}" if finding.resource else finding.message
+    uri = finding.file.removeprefix("./")
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": position[finding.rule],
+        "level": _SARIF_LEVEL[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                }
+            }
+        ],
+    }

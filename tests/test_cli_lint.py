@@ -1,0 +1,95 @@
+"""``cmgen lint`` through the real app: exit codes, formats, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from lintcase import hardened
+from typer.testing import CliRunner
+
+from generator.cli import app
+
+TUTORIAL = str(Path(__file__).parent / "fixtures" / "tutorial")
+runner = CliRunner()
+
+
+def _write(tmp_path: Path, objects: list[dict]) -> str:
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    return str(path)
+
+
+def test_errors_exit_1_with_sorted_lines_and_summary() -> None:
+    result = runner.invoke(app, ["lint", TUTORIAL])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "8 errors, 57 warnings"  # 13 + 11 hardening x 4 workloads
+    places = [
+        (file, int(line), int(column))
+        for file, line, column, *_ in (x.split(":") for x in lines[:-1])
+    ]
+    assert places == sorted(places)
+    assert any(
+        ": error[ingress-backend-service] Ingress/cloudmart-ingress: " in line for line in lines
+    )
+
+
+def test_clean_set_exits_0(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", _write(tmp_path, hardened())])
+    assert (result.exit_code, result.stdout) == (0, "no findings\n")
+
+
+def test_warnings_alone_exit_0(tmp_path: Path) -> None:
+    objects = hardened()
+    del objects[1]["spec"]["template"]["spec"]["automountServiceAccountToken"]
+    result = runner.invoke(app, ["lint", _write(tmp_path, objects)])
+    assert result.exit_code == 0
+    assert "warning[automount-token]" in result.stdout
+
+
+def test_json_output(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", "--output", "json", TUTORIAL])
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert document["counts"]["error"] == 8
+    assert {"file", "line", "column", "severity", "rule", "resource", "message"} <= set(
+        document["findings"][0]
+    )
+
+
+def test_sarif_output() -> None:
+    result = runner.invoke(app, ["lint", "-o", "sarif", TUTORIAL])
+    document = json.loads(result.stdout)
+    run = document["runs"][0]
+    assert document["version"] == "2.1.0"
+    assert len(run["tool"]["driver"]["rules"]) >= 40
+    assert run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_bad_yaml_exits_2_with_location(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("kind: Service\nmetadata: {name: x\n")
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:")
+    assert ": error: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_path_and_bad_format_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["lint", str(tmp_path / "nope")]).exit_code == 2
+    result = runner.invoke(app, ["lint", "-o", "xml", TUTORIAL])
+    assert result.exit_code == 2 and "--output must be one of" in result.stderr
+    assert runner.invoke(app, ["lint"]).exit_code == 2
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", "-"], input=yaml.safe_dump_all(hardened()))
+    assert result.exit_code == 0
+
+
+def test_rules_listing() -> None:
+    result = runner.invoke(app, ["lint", "--rules"])
+    assert result.exit_code == 0
+    assert "service-selector\terror\t" in result.stdout
