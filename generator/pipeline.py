@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import render, values, yamlio
+from generator import lint, render, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -101,6 +101,7 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
         source.text = text
         result.files[name] = OutputFile(text.encode())
         result.manifests.extend(manifests)
+    result.findings.extend(lint.lint(result.manifests))
     return result
 
 

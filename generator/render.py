@@ -212,8 +212,16 @@ def _traced(generator: Iterator[str], renderer: Renderer) -> Iterator[tuple[str,
     """Each chunk a template yields, with the template and line of the innermost generator."""
     for chunk in generator:
         inner: Any = generator
-        while isinstance(getattr(inner, "gi_yieldfrom", None), GeneratorType):
-            inner = inner.gi_yieldfrom
+        while True:
+            # Jinja runs an included template as a generator held in the local ``gen``
+            # of the including one (``yield from`` for extended templates).
+            frame = getattr(inner, "gi_frame", None)
+            nested = getattr(inner, "gi_yieldfrom", None)
+            if nested is None and frame is not None:
+                nested = frame.f_locals.get("gen")
+            if not isinstance(nested, GeneratorType) or nested.gi_frame is None:
+                break
+            inner = nested
         frame = getattr(inner, "gi_frame", None)
         where: tuple[str, int] = ("", 0)
         if frame is not None:

@@ -52,3 +52,14 @@ def test_service_account_ref() -> None:
     assert hits(configrefs.service_account_ref, workload, account) == []
     assert "ServiceAccount 'web'" in hits(configrefs.service_account_ref, workload)[0]
     assert hits(configrefs.service_account_ref, deployment()) == []
+
+
+def test_secrets_declared_external_on_the_workload_may_be_absent() -> None:
+    workload = deployment()
+    volumes = workload["spec"]["template"]["spec"]["volumes"]
+    volumes.append({"name": "db", "secret": {"secretName": "db-credentials"}})
+    volumes.append({"name": "cfg", "configMap": {"name": "db-credentials"}})
+    assert len(hits(configrefs.config_ref, workload)) == 2
+    workload["metadata"]["annotations"] = {"cmgen.io/external-secrets": "other, db-credentials"}
+    [message] = hits(configrefs.config_ref, workload)
+    assert "ConfigMap 'db-credentials'" in message  # only Secrets can be declared external

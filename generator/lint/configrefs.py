@@ -1,7 +1,9 @@
 """References from pods to ConfigMaps, Secrets and ServiceAccounts of the set.
 
 A reference marked ``optional: true`` may dangle. A missing key is only reported when the
-object is in the set (then its keys are known).
+object is in the set (then its keys are known). Secrets that are deliberately created
+outside the manifests (credentials never go to Git) are declared on the workload that uses
+them, by name: ``cmgen.io/external-secrets: "db-credentials, api-token"``.
 """
 
 from __future__ import annotations
@@ -79,10 +81,19 @@ def _data_keys(data: dict[str, Any]) -> set[str]:
     return keys
 
 
+EXTERNAL_SECRETS = "cmgen.io/external-secrets"
+
+
+def _external_secrets(pod: PodTemplate) -> set[str]:
+    declared = mapping(pod.manifest.metadata.get("annotations")).get(EXTERNAL_SECRETS, "")
+    return {name.strip() for name in str(declared).split(",") if name.strip()}
+
+
 def config_ref(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
+        external = _external_secrets(pod)
         for ref in (*_volume_refs(pod), *_env_refs(pod)):
-            if ref.optional:
+            if ref.optional or (ref.kind == "Secret" and ref.name in external):
                 continue
             target = index.get(ref.kind, pod.namespace, ref.name)
             if target is None:
