@@ -1,0 +1,100 @@
+"""The objects an overlay works on, with the identity Kustomize tracks for each.
+
+A ``Resource`` is the engine's private, mutable copy of one object. Its ``origin`` is the
+identity before any transform (Kustomize's ``OrgId``): patches without a target, name
+references and generator behaviours are resolved against it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import CmgenError
+from generator.overlay.config import config
+from generator.overlay.gvk import Gvk
+
+
+@dataclass(frozen=True)
+class ResId:
+    gvk: Gvk
+    name: str
+    namespace: str
+
+    @property
+    def effective_namespace(self) -> str:
+        return self.namespace or "default"
+
+    def __str__(self) -> str:
+        where = f" in namespace {self.namespace}" if self.namespace else ""
+        return f"{self.gvk.kind}/{self.name}{where} ({self.gvk.group or 'core'}/{self.gvk.version})"
+
+
+def res_id(data: dict[str, Any]) -> ResId:
+    metadata = data.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    return ResId(Gvk.of(data), str(metadata.get("name") or ""), str(metadata.get("namespace") or ""))
+
+
+def is_cluster_scoped(gvk: Gvk) -> bool:
+    return gvk.kind in config().cluster_scoped
+
+
+@dataclass
+class Resource:
+    data: dict[str, Any]
+    file: str
+    origin: ResId
+    needs_hash: bool = False
+    where: tuple[str, int | None] = ("", None)
+    """Where the object came from, for errors: (file, line)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, data: dict[str, Any], file: str, where: tuple[str, int | None]) -> Resource:
+        return cls(copy.deepcopy(data), file, res_id(data), where=where)
+
+    @property
+    def current(self) -> ResId:
+        return res_id(self.data)
+
+    @property
+    def gvk(self) -> Gvk:
+        return Gvk.of(self.data)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.data.get("metadata")
+        if not isinstance(metadata, dict):
+            metadata = self.data["metadata"] = {}
+        return metadata
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name") or "")
+
+    def labels(self) -> dict[str, Any]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    def annotations(self) -> dict[str, Any]:
+        annotations = self.metadata.get("annotations")
+        return annotations if isinstance(annotations, dict) else {}
+
+
+def check_unique(resources: list[Resource], what: str) -> None:
+    """Two objects with one kind, name and namespace: Kustomize refuses, so do we."""
+    seen: dict[tuple[str, ...], Resource] = {}
+    for resource in resources:
+        rid = resource.current
+        key = (rid.gvk.group, rid.gvk.version, rid.gvk.kind, rid.name, rid.effective_namespace)
+        first = seen.setdefault(key, resource)
+        if first is not resource:
+            file, line = resource.where
+            raise CmgenError(
+                f"{what} produces two objects with the same id {rid} "
+                f"(the other from {first.where[0] or first.file})",
+                file or None,
+                line,
+            )

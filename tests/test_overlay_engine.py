@@ -1,0 +1,71 @@
+"""The public entry point: placement of objects, no mutation, located errors."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from generator.errors import CmgenError
+from generator.overlay import OVERLAY_DIR, Placed, apply
+
+BASE = [
+    Placed("k8s-manifests/a.yaml", {"apiVersion": "v1", "kind": "ConfigMap",
+                                    "metadata": {"name": "cfg"}, "data": {"a": "1"}}),
+    Placed("k8s-manifests/b.yaml", {"apiVersion": "v1", "kind": "Service",
+                                    "metadata": {"name": "svc"}}),
+]
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / "kustomization.yaml"
+
+
+def test_placement_and_no_mutation(tmp_path: Path) -> None:
+    kust = write(tmp_path, {
+        "kustomization.yaml": "namePrefix: p-\nresources: [extra.yaml]\n"
+                              "configMapGenerator:\n- name: gen\n  literals: [x=1]\n",
+        "extra.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n",
+    })
+    before = copy.deepcopy(BASE)
+    out = apply(kust, BASE, "1.35")
+    assert BASE == before
+    assert [(p.file, p.data["metadata"]["name"]) for p in out] == [
+        ("k8s-manifests/a.yaml", "p-cfg"),
+        ("k8s-manifests/b.yaml", "p-svc"),
+        (f"{OVERLAY_DIR}/extra.yaml", "p-sa"),
+        (f"{OVERLAY_DIR}/generated.yaml", "p-gen-" + out[3].data["metadata"]["name"][-10:]),
+    ]
+
+
+def test_empty_kustomization_is_identity(tmp_path: Path) -> None:
+    kust = write(tmp_path, {"kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                                  "kind: Kustomization\n"})
+    assert apply(kust, BASE, "1.35") == BASE
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("namePrefix: a-\ncomponents: [x]\n", 2, "unsupported field 'components'"),
+    ("resources:\n- https://example.com/x.yaml\n", 2, "remote resources"),
+    ("images:\n- newTag: x\n", 2, "'name' is required"),
+    ("patches:\n- path: p.yaml\n  patch: x\n", 2, "exactly one"),
+    ("kind: Component\n", 1, "components are not supported"),
+])
+def test_located_errors(tmp_path: Path, text: str, line: int, words: str) -> None:
+    kust = write(tmp_path, {"kustomization.yaml": text, "p.yaml": "kind: X\n"})
+    with pytest.raises(CmgenError) as caught:
+        apply(kust, BASE, "1.35", display=lambda path: path.name)
+    assert caught.value.location.file == "kustomization.yaml"
+    assert caught.value.location.line == line
+    assert words in caught.value.message
+
+
+def test_env_line_without_value_is_refused(tmp_path: Path) -> None:
+    kust = write(tmp_path, {"kustomization.yaml": "configMapGenerator:\n- name: g\n  envs: [e.env]\n",
+                            "e.env": "A=1\nHOME\n"})
+    with pytest.raises(CmgenError) as caught:
+        apply(kust, BASE, "1.35", display=lambda path: path.name)
+    assert (caught.value.location.file, caught.value.location.line) == ("e.env", 2)
