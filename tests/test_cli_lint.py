@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
-from lintcase import hardened
+from tests.lintcase import hardened
 from typer.testing import CliRunner
 
 from generator.cli import app

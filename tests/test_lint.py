@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lintcase import findings, hardened
+from tests.lintcase import findings, hardened
 
 from generator.lint import RULES, lint
 from generator.manifests import load_paths

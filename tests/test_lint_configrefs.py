@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lintcase import container, deployment, hits, meta
+from tests.lintcase import container, deployment, hits, meta
 
 from generator.lint import configrefs
 

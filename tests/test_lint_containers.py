@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lintcase import container, deployment, hits, service
+from tests.lintcase import container, deployment, hits, service
 
 from generator.lint import containers
 

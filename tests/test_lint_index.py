@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lintcase import clone, deployment, load, namespace
+from tests.lintcase import clone, deployment, load, namespace
 
 from generator.lint.index import Index, matches, namespace_of
 

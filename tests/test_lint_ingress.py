@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lintcase import hits, meta, service
+from tests.lintcase import hits, meta, service
 
 from generator.lint import ingress
 

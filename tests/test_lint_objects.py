@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lintcase import clone, container, deployment, hits, namespace, service
+from tests.lintcase import clone, container, deployment, hits, namespace, service
 
 from generator.lint import objects
 

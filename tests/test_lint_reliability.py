@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lintcase import container, deployment, hits
+from tests.lintcase import container, deployment, hits
 
 from generator.lint import reliability
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lintcase import deployment, hits, meta, network_policy, pdb
+from tests.lintcase import deployment, hits, meta, network_policy, pdb
 
 from generator.lint import selectors
 

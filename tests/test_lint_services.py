@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lintcase import clone, container, deployment, hits, service
+from tests.lintcase import clone, container, deployment, hits, service
 
 from generator.lint import services
 
@@ -57,7 +57,7 @@ def test_statefulset_service_headless_and_matching() -> None:
 
 
 def test_container_ports_collects_names() -> None:
-    from lintcase import load
+    from tests.lintcase import load
 
     from generator.lint.index import Index
 

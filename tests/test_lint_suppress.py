@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lintcase import container, findings, hardened, load
+from tests.lintcase import container, findings, hardened, load
 
 from generator.lint import suppress
 from generator.lint.rules import BY_ID

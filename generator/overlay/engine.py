@@ -14,7 +14,7 @@ folder), generated ConfigMaps and Secrets to ``k8s-manifests/overlay/generated.y
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,10 +38,14 @@ OVERLAY_DIR = "k8s-manifests/overlay"
 
 @dataclass(frozen=True)
 class Placed:
-    """One object and the output file (relative to the env tree) it goes to."""
+    """One object and the output file (relative to the env tree) it goes to.
+
+    ``source`` is carried through untouched (the pipeline keeps the template origin there).
+    """
 
     file: str
     data: dict[str, Any]
+    source: Any = field(default=None, compare=False)
 
 
 class _Transform(Protocol):
@@ -57,7 +61,11 @@ def apply(
     """The base objects with the overlay applied; inputs are not changed."""
     kust = load(kustomization, display)
     nav = Navigator(kube_version)
-    resources = [Resource.make(p.data, p.file, (p.file, None)) for p in base]
+    resources = []
+    for placed in base:
+        resource = Resource.make(placed.data, placed.file, (placed.file, None))
+        resource.extra["source"] = placed.source
+        resources.append(resource)
     for ref in kust.resources:
         resources.extend(_load_resources(ref, kustomization.parent))
     check_unique(resources, "loading the overlay's resources")
@@ -79,7 +87,7 @@ def apply(
             resource.metadata["name"] = f"{resource.name}-{content_hash(resource.data)}"
     NameReferences().apply(resources)
     check_unique(resources, "the overlay")
-    return [Placed(resource.file, resource.data) for resource in resources]
+    return [Placed(resource.file, resource.data, resource.extra.get("source")) for resource in resources]
 
 
 def _transforms(kust: Kustomization) -> list[_Transform]:
