@@ -63,14 +63,75 @@ def schema_file(version: str, api_version: str, kind: str) -> Path:
     return schema_dir(version) / f"{kind.lower()}-{group_version}.json"
 
 
-@cache
 def definition_for(version: str, api_version: str, kind: str) -> str | None:
     """The ``$defs`` key of a top-level kind, found by its group-version-kind."""
     group, _, short_version = api_version.rpartition("/")
+    return _kinds(version).get((group, short_version, kind))
+
+
+def builtin_groups(version: str) -> frozenset[str]:
+    """API groups served by Kubernetes itself (``""`` is the core group)."""
+    return frozenset(group for group, _, _ in _kinds(version))
+
+
+def api_versions_of(version: str, kind: str) -> list[str]:
+    """Every ``group/version`` that serves ``kind`` (``v1`` for the core group)."""
+    return sorted(
+        f"{group}/{short}" if group else short
+        for group, short, name in _kinds(version)
+        if name == kind
+    )
+
+
+@cache
+def _kinds(version: str) -> dict[tuple[str, str, str], str]:
+    index: dict[tuple[str, str, str], str] = {}
     for key, schema in definitions(version).items():
         for gvk in schema.get("x-kubernetes-group-version-kind", ()):
-            if gvk.get("kind") == kind and gvk.get("version") == short_version and (
-                gvk.get("group", "") == group
-            ):
-                return key
-    return None
+            index.setdefault((gvk.get("group", ""), gvk["version"], gvk["kind"]), key)
+    return index
+
+
+# The official schemas write these two as ``oneOf`` of nullable types, which rejects
+# ``null`` (it matches both branches) and hides the real type in error messages.
+_UNIONS = {
+    "io.k8s.apimachinery.pkg.util.intstr.IntOrString": ["integer", "string", "null"],
+    "io.k8s.apimachinery.pkg.api.resource.Quantity": ["number", "string", "null"],
+}
+_REF_PREFIX = "#/$defs/"
+
+
+def bundle(version: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` plus the ``$defs`` its ``#/$defs/...`` references reach, self-contained.
+
+    A kind needs ~100 of the ~700 definitions; compiling only those keeps a validator
+    small and fast to build.
+    """
+    everything = definitions(version)
+    needed: dict[str, Any] = {}
+    pending = [schema]
+    while pending:
+        for ref in _refs(pending.pop()):
+            name = ref.removeprefix(_REF_PREFIX)
+            if name not in needed:
+                if name in _UNIONS:
+                    needed[name] = {"type": _UNIONS[name]}
+                else:
+                    needed[name] = everything[name]
+                    pending.append(needed[name])
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "$defs": needed}
+
+
+def _refs(schema: Any) -> list[str]:
+    found: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+                found.append(ref)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
