@@ -157,8 +157,25 @@ def _describe(error: ValidationError, schema: dict[str, Any]) -> list[Violation]
     if isinstance(kind, (ValidationErrorKind.AnyOf, ValidationErrorKind.OneOfNotValid)):
         return [Violation(path, f"{value} is not valid under any of the given schemas")]
     if isinstance(kind, ValidationErrorKind.OneOfMultipleValid):
+        exclusive = _exclusive_fields(error, schema)
+        if len(exclusive) > 1:
+            fields = ", ".join(repr(name) for name in exclusive)
+            return [Violation(path, f"only one of {fields} may be set")]
         return [Violation(path, f"{value} is valid under more than one of the given schemas")]
     return [Violation(path, error.message)]
+
+
+def _exclusive_fields(error: ValidationError, schema: dict[str, Any]) -> list[str]:
+    """Fields set in the value among a ``oneOf`` of ``{required: [field]}`` alternatives."""
+    alternatives = _subschema(schema, error.schema_path)
+    if not isinstance(alternatives, list) or not isinstance(error.instance, dict):
+        return []
+    names = [
+        branch["required"][0]
+        for branch in alternatives
+        if isinstance(branch, dict) and list(branch) == ["required"] and len(branch["required"]) == 1
+    ]
+    return [name for name in names if name in error.instance]
 
 
 def _suggestion(name: str, known: list[str]) -> str:

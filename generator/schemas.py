@@ -83,6 +83,12 @@ def api_versions_of(version: str, kind: str) -> list[str]:
     )
 
 
+def kinds_in(version: str, api_version: str) -> list[str]:
+    """Every kind Kubernetes serves in ``api_version``."""
+    group, _, short_version = api_version.rpartition("/")
+    return sorted(name for g, v, name in _kinds(version) if (g, v) == (group, short_version))
+
+
 @cache
 def _kinds(version: str) -> dict[tuple[str, str, str], str]:
     index: dict[tuple[str, str, str], str] = {}

@@ -17,6 +17,7 @@ the offending node (the key, for an unknown field).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,10 +129,16 @@ def _unknown_api(version: str, catalog: crds.Catalog, api_version: str, kind: st
         )
     group = api_version.rpartition("/")[0]
     if group in schemas.builtin_groups(version) or group in deprecations.removed_groups():
-        others = schemas.api_versions_of(version, kind)
-        hint = f" (it is served as {', '.join(others)})" if others else ""
-        return f"Kubernetes {version} has no {name}{hint}"
+        return f"Kubernetes {version} has no {name}{_did_you_mean(version, api_version, kind)}"
     return None
+
+
+def _did_you_mean(version: str, api_version: str, kind: str) -> str:
+    others = schemas.api_versions_of(version, kind)
+    if others:
+        return f" (it is served as {', '.join(others)})"
+    close = difflib.get_close_matches(kind, schemas.kinds_in(version, api_version), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _no_schema(manifest: Manifest, severity: Severity) -> Finding:
