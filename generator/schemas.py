@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,14 @@ from generator.errors import CmgenError
 _VERSION = re.compile(r"v(\d+)\.(\d+)\.\d+-local-strict")
 
 
+@cache
 def _root() -> Path:
-    return Path(str(files("kubernetes_validate"))) / "kubernetes-json-schema"
+    # find_spec locates the package without importing it: its __init__ imports
+    # python-jsonschema and more (~100 ms of cold start) that cmgen does not use here.
+    spec = find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise CmgenError("the kubernetes-validate package (the official schemas) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
 
 
 @cache
@@ -115,17 +121,21 @@ def bundle(version: str, schema: dict[str, Any]) -> dict[str, Any]:
     """
     everything = definitions(version)
     needed: dict[str, Any] = {}
-    pending = [schema]
+    pending = _refs(schema)
     while pending:
-        for ref in _refs(pending.pop()):
-            name = ref.removeprefix(_REF_PREFIX)
-            if name not in needed:
-                if name in _UNIONS:
-                    needed[name] = {"type": _UNIONS[name]}
-                else:
-                    needed[name] = everything[name]
-                    pending.append(needed[name])
+        name = pending.pop()
+        if name not in needed:
+            if name in _UNIONS:
+                needed[name] = {"type": _UNIONS[name]}
+            else:
+                needed[name] = everything[name]
+                pending.extend(_definition_refs(version, name))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "$defs": needed}
+
+
+@cache
+def _definition_refs(version: str, name: str) -> list[str]:
+    return _refs(definitions(version)[name])
 
 
 def _refs(schema: Any) -> list[str]:
@@ -136,7 +146,7 @@ def _refs(schema: Any) -> list[str]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
-                found.append(ref)
+                found.append(ref.removeprefix(_REF_PREFIX))
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
