@@ -6,6 +6,8 @@ for its errors, which ``generator.explain`` turns into messages.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -27,13 +29,42 @@ class Validator:
     compiled: jsonschema_rs.Validator
 
     def check(self, manifest: Manifest) -> list[Finding]:
-        if self.compiled.is_valid(manifest.data):
+        try:
+            return self._check(manifest, manifest.data)
+        except ValueError:  # a key or value JSON cannot hold: rare, so converted only then
+            return self._check(manifest, as_json(manifest.data))
+
+    def _check(self, manifest: Manifest, data: Any) -> list[Finding]:
+        if self.compiled.is_valid(data):
             return []
-        errors = self.compiled.iter_errors(manifest.data)
+        errors = list(self.compiled.iter_errors(data))
         return [
             manifest.finding("error", RULE, violation.text(), violation.path, key=violation.key)
             for violation in explain.violations(errors, self.schema)
         ]
+
+
+def as_json(value: Any) -> Any:
+    """What Kubernetes' YAML-to-JSON conversion makes of ``value``.
+
+    Mapping keys become strings (``1`` -> ``"1"``, ``true`` -> ``"true"``) and ``!!binary``
+    becomes its base64 text.
+    """
+    if isinstance(value, dict):
+        return {_key(key): as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        return str(key)
+    return json.dumps(as_json(key))
 
 
 def compile_schema(schema: dict[str, Any]) -> Validator:

@@ -62,3 +62,11 @@ def test_crd_with_a_broken_schema_is_bad_input_at_the_crd() -> None:
         validators.custom("1.35", _widget(CRD))
     assert (raised.value.location.file, raised.value.location.line) == ("crd.yaml", 1)
     assert "CRD schema of example.com/v1 Widget is not valid" in raised.value.message
+
+
+def test_keys_json_cannot_hold_are_converted_as_kubernetes_does() -> None:
+    assert validators.as_json({1: [{True: b"hi"}], None: 1.5}) == {"1": [{"true": "aGk="}], "null": 1.5}
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, labels: {a: 1}}\ndata: {1: a}\n"
+    [manifest] = manifests.from_text(text, "cm.yaml")
+    [finding] = validators.builtin("1.35", "io.k8s.api.core.v1.ConfigMap").check(manifest)
+    assert finding.message == "$.metadata.labels.a: 1 is not of type 'string'"
