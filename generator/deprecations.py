@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 from generator import yamlio
 
@@ -37,8 +37,8 @@ def removed_groups() -> frozenset[str]:
 
 @cache
 def _table() -> dict[tuple[str, str], RemovedApi]:
-    resource = files("generator") / "data" / _DATA
-    entries = yamlio.load_one(resource.read_text(encoding="utf-8"), f"generator/data/{_DATA}")
+    path = Path(__file__).parent / "data" / _DATA
+    entries = yamlio.load_one(yamlio.read_text(path), f"generator/data/{_DATA}")
     table: dict[tuple[str, str], RemovedApi] = {}
     for entry in entries:
         for kind in entry["kinds"]:
