@@ -70,6 +70,15 @@ class Project:
         return cls(root, _read_config(config_path, root))
 
     @classmethod
+    def find(cls, start: Path) -> Project | None:
+        """The nearest project at or above ``start``, or None when there is none."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return cls.load(folder)
+        return None
+
+    @classmethod
     def discover(cls, start: Path) -> Project:
         """The nearest folder at or above ``start`` that has a ``cmgen.yaml``."""
         start = start.resolve()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,14 @@ from generator.errors import CmgenError
 _VERSION = re.compile(r"v(\d+)\.(\d+)\.\d+-local-strict")
 
 
+@cache
 def _root() -> Path:
-    return Path(str(files("kubernetes_validate"))) / "kubernetes-json-schema"
+    # find_spec locates the package without importing it: its __init__ imports
+    # python-jsonschema and more (~100 ms of cold start) that cmgen does not use here.
+    spec = find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise CmgenError("the kubernetes-validate package (the official schemas) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
 
 
 @cache
@@ -63,14 +69,85 @@ def schema_file(version: str, api_version: str, kind: str) -> Path:
     return schema_dir(version) / f"{kind.lower()}-{group_version}.json"
 
 
-@cache
 def definition_for(version: str, api_version: str, kind: str) -> str | None:
     """The ``$defs`` key of a top-level kind, found by its group-version-kind."""
     group, _, short_version = api_version.rpartition("/")
+    return _kinds(version).get((group, short_version, kind))
+
+
+def builtin_groups(version: str) -> frozenset[str]:
+    """API groups served by Kubernetes itself (``""`` is the core group)."""
+    return frozenset(group for group, _, _ in _kinds(version))
+
+
+def api_versions_of(version: str, kind: str) -> list[str]:
+    """Every ``group/version`` that serves ``kind`` (``v1`` for the core group)."""
+    return sorted(
+        f"{group}/{short}" if group else short
+        for group, short, name in _kinds(version)
+        if name == kind
+    )
+
+
+def kinds_in(version: str, api_version: str) -> list[str]:
+    """Every kind Kubernetes serves in ``api_version``."""
+    group, _, short_version = api_version.rpartition("/")
+    return sorted(name for g, v, name in _kinds(version) if (g, v) == (group, short_version))
+
+
+@cache
+def _kinds(version: str) -> dict[tuple[str, str, str], str]:
+    index: dict[tuple[str, str, str], str] = {}
     for key, schema in definitions(version).items():
         for gvk in schema.get("x-kubernetes-group-version-kind", ()):
-            if gvk.get("kind") == kind and gvk.get("version") == short_version and (
-                gvk.get("group", "") == group
-            ):
-                return key
-    return None
+            index.setdefault((gvk.get("group", ""), gvk["version"], gvk["kind"]), key)
+    return index
+
+
+# The official schemas write these two as ``oneOf`` of nullable types, which rejects
+# ``null`` (it matches both branches) and hides the real type in error messages.
+_UNIONS = {
+    "io.k8s.apimachinery.pkg.util.intstr.IntOrString": ["integer", "string", "null"],
+    "io.k8s.apimachinery.pkg.api.resource.Quantity": ["number", "string", "null"],
+}
+_REF_PREFIX = "#/$defs/"
+
+
+def bundle(version: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` plus the ``$defs`` its ``#/$defs/...`` references reach, self-contained.
+
+    A kind needs ~100 of the ~700 definitions; compiling only those keeps a validator
+    small and fast to build.
+    """
+    everything = definitions(version)
+    needed: dict[str, Any] = {}
+    pending = _refs(schema)
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            if name in _UNIONS:
+                needed[name] = {"type": _UNIONS[name]}
+            else:
+                needed[name] = everything[name]
+                pending.extend(_definition_refs(version, name))
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "$defs": needed}
+
+
+@cache
+def _definition_refs(version: str, name: str) -> list[str]:
+    return _refs(definitions(version)[name])
+
+
+def _refs(schema: Any) -> list[str]:
+    found: list[str] = []
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+                found.append(ref.removeprefix(_REF_PREFIX))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found

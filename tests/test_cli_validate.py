@@ -1,0 +1,132 @@
+"""Acceptance tests of ``cmgen validate`` through the Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+
+CASES = Path(__file__).parent / "cases" / "validate"
+runner = CliRunner()
+
+HPA_V2BETA2 = """\
+apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata: {name: h}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 3
+"""
+WIDGET = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+
+
+@pytest.fixture(autouse=True)
+def _outside_any_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_valid_tree_exits_0_with_a_summary() -> None:
+    result = runner.invoke(app, ["validate", str(CASES / "valid" / "cloudmart")])
+    assert result.exit_code == 0, result.output
+    assert result.output == "15 resources, 0 invalid, 0 skipped\n"
+
+
+def test_invalid_file_exits_1_with_located_findings(tmp_path: Path) -> None:
+    source = CASES / "invalid" / "multi-doc-later-error" / "app.yaml"
+    (tmp_path / "app.yaml").write_text(source.read_text())
+    result = runner.invoke(app, ["validate", "app.yaml"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "app.yaml:24:7: error[schema] Service/third: $.spec.ports[0].protocoll: "
+        "unknown field (did you mean 'protocol'?)",
+        "3 resources, 1 invalid, 0 skipped",
+    ]
+
+
+def test_json_output_has_the_same_findings_and_counts() -> None:
+    folder = CASES / "invalid" / "removed-apis"
+    result = runner.invoke(app, ["validate", str(folder), "--output", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert (data["resources"], data["invalid"], data["skipped"]) == (6, 6, 0)
+    assert {finding["rule"] for finding in data["findings"]} == {"unknown-api"}
+    assert data["findings"][0]["line"] == 1 and data["findings"][0]["column"] == 13
+
+
+def test_stdin_is_read_with_a_dash() -> None:
+    result = runner.invoke(app, ["validate", "-"], input=WIDGET)
+    assert result.exit_code == 0
+    assert "info[no-schema] Widget/w: no schema for example.com/v1 Widget: skipped" in result.output
+    assert result.output.endswith("1 resources, 0 invalid, 1 skipped\n")
+
+
+def test_require_schemas_turns_a_skip_into_an_error() -> None:
+    result = runner.invoke(app, ["validate", "-", "--require-schemas"], input=WIDGET)
+    assert result.exit_code == 1
+    assert "error[no-schema] Widget/w" in result.output
+    assert result.output.endswith("1 resources, 1 invalid, 0 skipped\n")
+
+
+def test_kube_version_option_picks_the_schemas(tmp_path: Path) -> None:
+    (tmp_path / "hpa.yaml").write_text(HPA_V2BETA2)
+    assert runner.invoke(app, ["validate", "hpa.yaml", "--kube-version", "1.25"]).exit_code == 0
+    result = runner.invoke(app, ["validate", "hpa.yaml"])
+    assert result.exit_code == 1
+    assert "not served by Kubernetes 1.35 (removed in 1.26): use autoscaling/v2" in result.output
+
+
+def test_project_settings_give_the_defaults(tmp_path: Path, shared_crds: Path) -> None:
+    (tmp_path / "cmgen.yaml").write_text(
+        f'kubeVersion: "1.25"\ncrds:\n  - {shared_crds / "cert-manager"}\n'
+    )
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "hpa.yaml").write_text(HPA_V2BETA2)
+    certificate = CASES / "invalid" / "cert-manager" / "certificate.yaml"
+    (tmp_path / "manifests" / "cert.yaml").write_text(certificate.read_text())
+    result = runner.invoke(app, ["validate", "manifests"])
+    assert result.exit_code == 1
+    assert "HorizontalPodAutoscaler" not in result.output
+    assert "manifests/cert.yaml:7:15: error[schema] Certificate/cloudmart-tls" in result.output
+    override = runner.invoke(app, ["validate", "manifests", "--kube-version", "1.35"])
+    assert "error[unknown-api] HorizontalPodAutoscaler/h" in override.output
+
+
+def test_crd_option_validates_custom_resources(shared_crds: Path) -> None:
+    folder = CASES / "valid" / "cert-manager"
+    crd = str(shared_crds / "cert-manager")
+    result = runner.invoke(app, ["validate", str(folder), "--crd", crd, "--require-schemas"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["validate", str(folder), "--require-schemas"])
+    assert result.exit_code == 1
+
+
+def test_missing_file_is_bad_input() -> None:
+    result = runner.invoke(app, ["validate", "absent.yaml"])
+    assert result.exit_code == 2
+    assert result.output == "absent.yaml: error: no such file or folder\n"
+
+
+def test_unparseable_yaml_is_bad_input_with_its_location(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: [ConfigMap\n")
+    result = runner.invoke(app, ["validate", "broken.yaml"])
+    assert result.exit_code == 2
+    assert result.output.startswith("broken.yaml:3:1: error: ")
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_key_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "dup.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nkind: Secret\n")
+    result = runner.invoke(app, ["validate", "dup.yaml"])
+    assert result.exit_code == 2
+    assert result.output.startswith("dup.yaml:3:1: error: duplicate key 'kind'")
+
+
+def test_unknown_kube_version_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WIDGET)
+    result = runner.invoke(app, ["validate", "w.yaml", "--kube-version", "2.0"])
+    assert result.exit_code == 2
+    assert "error: no schemas for Kubernetes 2.0 (available: 1.25" in result.output
