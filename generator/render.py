@@ -43,6 +43,8 @@ class Rendered:
 
 def yaml_scalar(value: Any) -> str:
     """A value as YAML text on one line that reads back as exactly that value."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()  # finalize sees the Undefined itself
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return yamlio.scalar(value)
@@ -132,6 +134,8 @@ class Renderer:
             raise _runtime_error(f"undefined value: {exc.message}", self.project) from None
         except TemplateFailure as exc:
             raise _runtime_error(str(exc), self.project) from None
+        except CmgenError as exc:  # a value finalize cannot serialise
+            raise _runtime_error(exc.message, self.project) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
             raise _runtime_error(f"{type(exc).__name__}: {exc}", self.project) from None
         except RecursionError:
