@@ -118,7 +118,7 @@ def _merge_lists(
     positions = {
         item.get(merge_key): index
         for index, item in enumerate(left)
-        if isinstance(item, dict) and merge_key in item
+        if isinstance(item, dict) and not isinstance(item.get(merge_key, []), (dict, list))
     }
     for rindex, item in enumerate(right):
         if not isinstance(item, dict) or merge_key not in item:
@@ -127,6 +127,12 @@ def _merge_lists(
                 "(the list merges by it)",
                 rvals,
                 (*rpath, rindex),
+            )
+        if isinstance(item[merge_key], (dict, list)):
+            raise _located(
+                f"{_dotted(rpath)}[{rindex}].{merge_key}: must be a scalar (the list merges by it)",
+                rvals,
+                (*rpath, rindex, merge_key),
             )
         lindex = positions.get(item[merge_key])
         if lindex is None:
