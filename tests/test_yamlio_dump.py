@@ -80,7 +80,7 @@ def test_format_is_fixed() -> None:
         "---\n"
         "b:\n"
         "  - 1\n"
-        "  - x: y\n"
+        "  - x: v\n"
         "    z: []\n"
         "a: {}\n"
         "s: |\n"
