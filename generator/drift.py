@@ -71,6 +71,9 @@ def unified(build: Build, differences: list[Difference], project: Project) -> It
     """A unified diff from what is on disk to what cmgen renders."""
     for difference in differences:
         name = project.display(build.target.tree / difference.name)
+        if difference.actual is None and difference.expected is None:
+            yield f"Stray symlink or special file {name} (not followed)\n"
+            continue
         before = _lines(difference.actual)
         after = _lines(difference.expected)
         if before is None or after is None:

@@ -149,11 +149,13 @@ class Project:
         return template.relative_to(self.templates_dir).with_suffix("")
 
     def display(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project when inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        """A path as shown in messages: relative to the project when inside it.
+
+        A symlink is named where it is, not where it points."""
+        for candidate in (path.absolute(), path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return str(candidate.relative_to(self.root))
+        return str(path)
 
 
 def _read_config(path: Path, root: Path) -> Config:
