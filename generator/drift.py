@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.findings import Finding
 from generator.pipeline import Build
@@ -30,7 +31,7 @@ def compare(build: Build) -> list[Difference]:
     for name in sorted(set(build.files) | set(on_disk)):
         expected = build.files.get(name)
         path = on_disk.get(name)
-        actual = path.read_bytes() if path is not None and path.is_file() else None
+        actual = path.read_bytes() if path is not None and _regular(path) else None
         if expected is None:
             differences.append(Difference(name, "stray", None, actual))
         elif path is None:
@@ -70,6 +71,9 @@ def unified(build: Build, differences: list[Difference], project: Project) -> It
     """A unified diff from what is on disk to what cmgen renders."""
     for difference in differences:
         name = project.display(build.target.tree / difference.name)
+        if difference.actual is None and difference.expected is None:
+            yield f"Stray symlink or special file {name} (not followed)\n"
+            continue
         before = _lines(difference.actual)
         after = _lines(difference.expected)
         if before is None or after is None:
@@ -90,3 +94,8 @@ def _lines(data: bytes | None) -> list[str] | None:
         return data.decode("utf-8").splitlines(keepends=True)
     except UnicodeDecodeError:
         return None
+
+
+def _regular(path: Path) -> bool:
+    """A file read for comparison: never through a symlink (it may point anywhere)."""
+    return path.is_file() and not path.is_symlink()

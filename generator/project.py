@@ -29,6 +29,11 @@ DEFAULT_KUBE_VERSION = "1.35"
 
 _ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 _CONFIG_KEYS = {"tree", "kubeVersion", "crds"}
+_CONFIG_TYPES = (
+    ("tree", str, "a relative path"),
+    ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
+    ("crds", list, "a list of paths"),
+)
 
 
 def check_env_name(name: str) -> str:
@@ -153,11 +158,13 @@ class Project:
         return template.relative_to(self.templates_dir).with_suffix("")
 
     def display(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project when inside it."""
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        """A path as shown in messages: relative to the project when inside it.
+
+        A symlink is named where it is, not where it points."""
+        for candidate in (path.absolute(), path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return str(candidate.relative_to(self.root))
+        return str(path)
 
 
 def _read_config(path: Path, root: Path) -> Config:
@@ -171,9 +178,14 @@ def _read_config(path: Path, root: Path) -> Config:
             line, column = yamlio.locate(text, 0, [key], key=True)
             known = ", ".join(sorted(_CONFIG_KEYS))
             raise CmgenError(f"unknown setting {key!r} (known: {known})", display, line, column)
-    tree = Path(str(data.get("tree", DEFAULT_TREE)))
-    if tree.is_absolute() or ".." in tree.parts:
+    data["crds"] = data.get("crds") or []
+    for key, wanted, what in _CONFIG_TYPES:
+        if key in data and not isinstance(data[key], wanted):
+            line, column = yamlio.locate(text, 0, [key])
+            raise CmgenError(f"{key} must be {what}", display, line, column)
+    tree = Path(data.get("tree", DEFAULT_TREE))
+    if tree.is_absolute() or ".." in tree.parts or not tree.parts:
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
-    crds = tuple(root / str(entry) for entry in data.get("crds", []) or [])
-    return Config(tree, str(data.get("kubeVersion", DEFAULT_KUBE_VERSION)), crds)
+    crds = tuple(root / str(entry) for entry in data.get("crds", []))
+    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds)

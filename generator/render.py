@@ -145,6 +145,8 @@ class Renderer:
             raise _runtime_error(f"undefined value: {exc.message}", self.project) from None
         except TemplateFailure as exc:
             raise _runtime_error(str(exc), self.project) from None
+        except CmgenError as exc:  # a value finalize cannot serialise
+            raise _runtime_error(exc.message, self.project) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
             raise _runtime_error(f"{type(exc).__name__}: {exc}", self.project) from None
         except RecursionError:
@@ -210,23 +212,44 @@ class Trace:
 
 def _traced(generator: Iterator[str], renderer: Renderer) -> Iterator[tuple[str, tuple[str, int]]]:
     """Each chunk a template yields, with the template and line of the innermost generator."""
+    sources: dict[Path, str] = {}
     for chunk in generator:
-        inner: Any = generator
-        while True:
-            # Jinja runs an included template as a generator held in the local ``gen``
-            # of the including one (``yield from`` for extended templates).
-            frame = getattr(inner, "gi_frame", None)
-            nested = getattr(inner, "gi_yieldfrom", None)
-            if nested is None and frame is not None:
-                nested = frame.f_locals.get("gen")
-            if not isinstance(nested, GeneratorType) or nested.gi_frame is None:
-                break
-            inner = nested
-        frame = getattr(inner, "gi_frame", None)
+        frame = getattr(_innermost(generator), "gi_frame", None)
         where: tuple[str, int] = ("", 0)
         if frame is not None:
             path = Path(frame.f_code.co_filename)
             if path.is_relative_to(renderer.project.templates_dir):
                 lineno = renderer.template(path).get_corresponding_lineno(frame.f_lineno)
+                if chunk in frame.f_code.co_consts:  # template text, not an expression's value
+                    source = sources.setdefault(path, path.read_text(encoding="utf-8"))
+                    lineno = _text_line(source, chunk, lineno)
                 where = (renderer.project.display(path), lineno)
         yield chunk, where
+
+
+def _text_line(source: str, text: str, after: int) -> int:
+    """The line where template text starts, searched from line ``after``.
+
+    Jinja marks only tags and expressions with their line; text that follows a tag whose
+    newline was trimmed (``trim_blocks``), or a comment, starts on a later line.
+    """
+    start = 0
+    for _ in range(after - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return after
+    found = source.find(text, start)
+    return after if found < 0 else source.count("\n", 0, found) + 1
+
+
+def _innermost(generator: Any) -> Any:
+    """The generator that produced the current chunk: through ``yield from``, and through
+    ``{% include %}``, which Jinja compiles to a loop over the partial's generator ``gen``."""
+    inner = generator
+    while True:
+        following = getattr(inner, "gi_yieldfrom", None)
+        if not isinstance(following, GeneratorType) and inner.gi_frame is not None:
+            following = inner.gi_frame.f_locals.get("gen")
+        if not isinstance(following, GeneratorType) or following.gi_frame is None:
+            return inner
+        inner = following

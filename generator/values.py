@@ -56,12 +56,12 @@ def merge(
     """Merge ``override`` onto ``base``; neither is changed. The rules, all of them:
 
     - mappings merge key by key, recursively;
-    - scalars (and ``null``) replace;
+    - scalars replace; ``null`` replaces anything, and anything replaces a ``null``;
     - lists replace, unless the values schema declares ``x-cmgen-merge-key: NAME`` for
       that list: then items are matched by their ``NAME`` field, matched items merge by
       these same rules, and new items are appended in the override's order;
-    - a mapping meeting a non-mapping, or a list meeting a non-list, is an error that
-      names the dotted key and both files.
+    - otherwise a mapping meeting a non-mapping, or a list meeting a non-list, is an
+      error that names the dotted key and both files.
 
     ``merge_keys`` maps a list's path (with ``*`` for list positions) to its merge key.
     """
@@ -91,8 +91,9 @@ def _merge(
                 result[name] = value
                 _adopt(rvals, out, (*rpath, name), (*lpath, name), value)
         return result
-    if isinstance(left, dict) != isinstance(right, dict) or (
-        isinstance(left, list) != isinstance(right, list) and left is not None
+    if left is not None and right is not None and (
+        isinstance(left, dict) != isinstance(right, dict)
+        or isinstance(left, list) != isinstance(right, list)
     ):
         _conflict(left, right, lvals, rvals, lpath, rpath)
     merge_key = keys.get(_pattern(lpath))
@@ -117,7 +118,7 @@ def _merge_lists(
     positions = {
         item.get(merge_key): index
         for index, item in enumerate(left)
-        if isinstance(item, dict) and merge_key in item
+        if isinstance(item, dict) and not isinstance(item.get(merge_key, []), (dict, list))
     }
     for rindex, item in enumerate(right):
         if not isinstance(item, dict) or merge_key not in item:
@@ -126,6 +127,12 @@ def _merge_lists(
                 "(the list merges by it)",
                 rvals,
                 (*rpath, rindex),
+            )
+        if isinstance(item[merge_key], (dict, list)):
+            raise _located(
+                f"{_dotted(rpath)}[{rindex}].{merge_key}: must be a scalar (the list merges by it)",
+                rvals,
+                (*rpath, rindex, merge_key),
             )
         lindex = positions.get(item[merge_key])
         if lindex is None:

@@ -52,12 +52,23 @@ def recorded(root: Path) -> dict[str, str]:
     try:
         files = json.loads(state.read_text(encoding="utf-8")).get("files", {})
     except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-        raise CmgenError("cmgen's record of written files is corrupt; delete it", str(state)) from None
+        files = None
+    if not isinstance(files, dict):
+        raise CmgenError("cmgen's record of written files is corrupt; delete it", str(state))
     return {str(name): str(digest) for name, digest in files.items()}
 
 
 def write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     """Make ``target.tree`` hold exactly ``files`` (paths relative to the tree)."""
+    try:
+        return _write(target, files)
+    except OSError as exc:
+        # os.replace names both files: the destination is the one that matters.
+        where = exc.filename2 or exc.filename or target.root
+        raise CmgenError(f"cannot write: {exc.strerror or exc}", str(where)) from None
+
+
+def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     root = target.root
     _check_root(root)
     recover(root)
@@ -91,13 +102,33 @@ def recover(root: Path) -> None:
     """Finish a write that reached its commit point; forget one that did not."""
     journal_path = root / JOURNAL_FILE
     if journal_path.is_file():
-        try:
-            journal = json.loads(journal_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        journal = _read_journal(journal_path)
+        if journal is None:
             journal_path.unlink()  # torn before the commit point: the old tree stands
         else:
             _apply(root, journal)
     shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
+    for name in (JOURNAL_FILE, STATE_FILE):  # torn before their atomic rename
+        (root / f"{name}.tmp").unlink(missing_ok=True)
+
+
+def _read_journal(path: Path) -> dict[str, object] | None:
+    """The journal, checked: lists of relative paths and a mapping of digests."""
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if (
+        not isinstance(journal, dict)
+        or not all(_is_names(journal.get(key, [])) for key in ("moves", "remove"))
+        or not isinstance(journal.get("files", {}), dict)
+    ):
+        raise CmgenError("cmgen's journal is not one cmgen wrote; delete it", str(path))
+    return journal
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
 def _apply(root: Path, journal: Mapping[str, object]) -> None:
@@ -105,9 +136,9 @@ def _apply(root: Path, journal: Mapping[str, object]) -> None:
     moves = journal.get("moves", [])
     assert isinstance(moves, list)
     for name in moves:
+        final = _inside(root, name)
         staged = staging / name
         if staged.exists():
-            final = _inside(root, name)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
     removals = journal.get("remove", [])
@@ -145,6 +176,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _check_root(root: Path) -> None:
+    if root.is_symlink():
+        raise CmgenError("refusing to write through a symlink: the output folder is one", str(root))
     if root.exists() and not root.is_dir():
         raise CmgenError("the output folder is a file, not a folder", str(root))
     try:
@@ -158,6 +191,8 @@ def _check_root(root: Path) -> None:
 def _inside(root: Path, name: str) -> Path:
     """``root/name``, refusing any symlink on the way (it could point outside ``root``)."""
     path = root
+    if Path(name).is_absolute():
+        raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
     for part in Path(name).parts:
         if part in ("", ".", ".."):
             raise CmgenError(f"refusing an output path that leaves the output folder: {name}")

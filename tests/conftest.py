@@ -1,14 +1,23 @@
-"""Shared test fixtures."""
+"""Shared test fixtures and helpers: the repo project, real CRDs, a fresh copy of the fixture
+project, tree snapshots, golden trees."""
 
 from __future__ import annotations
 
+import difflib
+import os
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from generator.cli import app
 from generator.project import Project
 
-REPO = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).parent
+FIXTURE = TESTS / "fixtures" / "project"
+REPO = TESTS.parent
 # The real CRDs live next to the repository (``<x>/main`` + ``<x>/shared`` in CI); a git
 # worktree under ``<x>/wt/<name>`` finds them one level further up.
 _CRD_CANDIDATES = (REPO.parent / "shared" / "crds", REPO.parent.parent / "shared" / "crds")
@@ -27,3 +36,83 @@ def shared_crds() -> Path:
         if candidate.is_dir():
             return candidate
     pytest.skip(f"real CRDs not found (looked in {', '.join(map(str, _CRD_CANDIDATES))})")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite golden trees from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden")) or os.environ.get(
+        "CMGEN_UPDATE_GOLDEN", ""
+    ) not in ("", "0")
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """A private copy of tests/fixtures/project (with its rendered out/)."""
+    target = tmp_path / "project"
+    shutil.copytree(FIXTURE, target, symlinks=True)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, object]:
+    """Every entry under ``root``: file bytes and mode, symlink targets, folders."""
+    found: dict[str, object] = {}
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            found[name] = ("symlink", os.readlink(path))
+        elif path.is_dir():
+            found[name] = ("dir",)
+        else:
+            found[name] = ("file", path.read_bytes(), path.stat().st_mode & 0o777)
+    return found
+
+
+def tree_diff(expected: Path, actual: Path) -> str:
+    """A readable unified diff between two folders ('' when they are equal)."""
+    names = sorted(
+        {p.relative_to(expected).as_posix() for p in expected.rglob("*") if p.is_file()}
+        | {p.relative_to(actual).as_posix() for p in actual.rglob("*") if p.is_file()}
+    )
+    out: list[str] = []
+    for name in names:
+        left, right = expected / name, actual / name
+        before = left.read_text(encoding="utf-8").splitlines(keepends=True) if left.is_file() else []
+        after = right.read_text(encoding="utf-8").splitlines(keepends=True) if right.is_file() else []
+        out.extend(
+            difflib.unified_diff(
+                before,
+                after,
+                f"expected/{name}" if left.is_file() else "/dev/null",
+                f"actual/{name}" if right.is_file() else "/dev/null",
+            )
+        )
+        if left.is_file() and right.is_file():
+            if (left.stat().st_mode & 0o100) != (right.stat().st_mode & 0o100):
+                out.append(f"mode of {name} differs (executable bit)\n")
+    return "".join(out)
+
+
+def assert_golden(golden: Path, actual: Path, update: bool) -> None:
+    """Compare ``actual`` with the golden tree; with the update switch, rewrite it."""
+    if update:
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(actual, golden)
+        return
+    diff = tree_diff(golden, actual)
+    assert not diff, (
+        "output differs from the golden tree (rerun with --update-golden if intended):\n" + diff
+    )
+
+
+def cmgen(*args: str, project: Path | None = None) -> Result:
+    """Run the CLI in-process; ``project`` adds ``--project``."""
+    extra: Sequence[str] = ("--project", str(project)) if project is not None else ()
+    return CliRunner().invoke(app, [*args, *extra])

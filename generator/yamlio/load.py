@@ -200,20 +200,25 @@ def _check_depth(text: str, file: str) -> None:
 def _expand_aliases(data: Any, file: str, line: int) -> Any:
     """Copy a document built with aliases, so no two places share one object.
 
-    The copy is bounded: a "billion laughs" document is refused, not expanded.
+    The copy is bounded: a "billion laughs" document is refused, not expanded, and so is
+    one whose aliases nest collections deeper than ``MAX_DEPTH``.
     """
     budget = [MAX_ALIAS_NODES]
 
-    def copy(value: Any) -> Any:
+    def copy(value: Any, depth: int) -> Any:  # depth: collections above this value
         budget[0] -= 1
         if budget[0] < 0:
             raise CmgenError(
                 f"aliases expand to more than {MAX_ALIAS_NODES} nodes (a YAML bomb?)", file, line, 1
             )
+        if depth >= MAX_DEPTH and isinstance(value, (dict, list)):
+            raise CmgenError(
+                f"nesting is deeper than {MAX_DEPTH} levels once aliases are expanded", file, line, 1
+            )
         if isinstance(value, dict):
-            return {key: copy(item) for key, item in value.items()}
+            return {key: copy(item, depth + 1) for key, item in value.items()}
         if isinstance(value, list):
-            return [copy(item) for item in value]
+            return [copy(item, depth + 1) for item in value]
         return value
 
-    return copy(data)
+    return copy(data, 0)

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE, REPO, assert_golden, cmgen, snapshot
+
+
+def test_envs(project_dir: Path) -> None:
+    result = cmgen("envs", project=project_dir)
+    assert (result.exit_code, result.stdout) == (0, "dev\nprod\n")
+
+
+def test_no_args_shows_help() -> None:
+    result = cmgen()
+    assert result.exit_code == 2
+    assert "Usage" in result.output
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_render_matches_the_golden_tree(project_dir: Path, tmp_path: Path, env: str, update_golden: bool) -> None:
+    out = tmp_path / "rendered"
+    result = cmgen("render", "--env", env, "--out", str(out), project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert_golden(FIXTURE / "out" / env / "week3" / "day3", out / "week3" / "day3", update_golden)
+
+
+def test_render_in_place_is_a_no_op_when_in_sync(project_dir: Path) -> None:
+    before = snapshot(project_dir)
+    result = cmgen("render", "--env", "dev", project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "dev: 4 files in out/dev/week3/day3 (0 changed, 0 removed)\n"
+    assert snapshot(project_dir) == before
+
+
+def test_render_all_envs_with_out(project_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all"
+    result = cmgen("render", "--all-envs", "--out", str(out), project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["dev", "prod"]
+    assert (out / "prod" / "week3" / "day3" / "app" / "deployment.yaml").is_file()
+
+
+def test_render_set(project_dir: Path) -> None:
+    result = cmgen("render", "--env", "dev", "--set", "app.replicas=5", project=project_dir)
+    assert result.exit_code == 0
+    assert "(1 changed, 0 removed)" in result.stdout
+    text = (project_dir / "out/dev/week3/day3/app/deployment.yaml").read_text()
+    assert "  replicas: 5\n" in text
+    check = cmgen("check", "--env", "dev", project=project_dir)
+    assert check.exit_code == 1
+    assert "out/dev/week3/day3/app/deployment.yaml:13:1: error[drifted]" in check.stderr
+
+
+def test_render_keeps_hand_edited_stale_files(project_dir: Path) -> None:
+    readme = project_dir / "out/dev/week3/day3/README.md"
+    readme.write_text("edited\n")
+    (project_dir / "templates/README.md.j2").unlink()
+    result = cmgen("render", "--env", "dev", project=project_dir)
+    assert result.exit_code == 0
+    assert "dev: kept week3/day3/README.md: no longer generated, but edited by hand" in result.stderr
+    assert readme.read_text() == "edited\n"
+
+
+def test_check_in_sync(project_dir: Path) -> None:
+    result = cmgen("check", "--all-envs", project=project_dir)
+    assert (result.exit_code, result.stdout) == (0, "cmgen: 2 env(s) in sync\n")
+
+
+def test_check_names_drifted_missing_and_stray_files(project_dir: Path) -> None:
+    tree = project_dir / "out/dev/week3/day3"
+    with (tree / "app/configmap.yaml").open("a") as handle:
+        handle.write("# edit\n")
+    (tree / "README.md").unlink()
+    (tree / "app/stray.yaml").write_text("x: 1\n")
+    result = cmgen("check", "--env", "dev", project=project_dir)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("out/dev/week3/day3/README.md:1:1: error[missing] is missing")
+    assert lines[1].startswith("out/dev/week3/day3/app/configmap.yaml:")
+    assert "error[drifted]" in lines[1]
+    assert lines[2].startswith("out/dev/week3/day3/app/stray.yaml:1:1: error[stray]")
+    assert len(lines) == 3
+
+
+def test_diff(project_dir: Path) -> None:
+    path = project_dir / "out/dev/week3/day3/app/configmap.yaml"
+    path.write_text(path.read_text().replace("message: hello", "message: bye"))
+    result = cmgen("diff", "--env", "dev", "--no-color", project=project_dir)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "--- a/out/dev/week3/day3/app/configmap.yaml\n+++ b/out/dev/week3/day3/app/configmap.yaml\n"
+    )
+    assert "-  message: bye\n+  message: hello\n" in result.stdout
+    colored = cmgen("diff", "--env", "dev", "--color", project=project_dir)
+    assert "\x1b[31m-  message: bye\x1b[0m" in colored.stdout
+    clean = cmgen("diff", "--env", "prod", project=project_dir)
+    assert (clean.exit_code, clean.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["render"], "cmgen: error: which env? give --env ENV or --all-envs"),
+        (["render", "--env", "dev", "--all-envs"], "cmgen: error: give --env or --all-envs, not both"),
+        (["check", "--env", "qa"], "values: error: unknown env 'qa' (known: dev, prod)"),
+        (["diff", "--env", "../x"], "cmgen: error: invalid env name '../x'"),
+    ],
+)
+def test_usage_errors(project_dir: Path, args: list[str], message: str) -> None:
+    result = cmgen(*args, project=project_dir)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+
+
+def test_not_a_project(tmp_path: Path) -> None:
+    result = cmgen("envs", project=tmp_path)
+    assert result.exit_code == 2
+    assert "not a cmgen project" in result.stderr
+
+
+def test_a_bug_is_exit_3_with_a_traceback(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("generator.pipeline.build", broken)
+    result = cmgen("render", "--env", "dev", project=project_dir)
+    assert result.exit_code == 3
+    assert "internal error (a bug; please report it)" in result.stderr
+    assert "Traceback" in result.stderr and "RuntimeError: boom" in result.stderr
+
+
+def test_debug_shows_the_traceback_of_bad_input(project_dir: Path) -> None:
+    (project_dir / "values/dev.yaml").write_text("app: [\n")
+    plain = cmgen("render", "--env", "dev", project=project_dir)
+    debug = cmgen("--debug", "render", "--env", "dev", project=project_dir)
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.output
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.rstrip().endswith(plain.stderr.rstrip())
+
+
+def test_the_real_project_is_in_sync(tmp_path: Path) -> None:
+    copy = tmp_path / "repo"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "*.egg-info", "__pycache__"))
+    result = cmgen("check", "--env", "minikube", project=copy)
+    assert result.exit_code == 0, result.output

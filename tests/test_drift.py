@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import drift, pipeline
+from generator.project import Project
+
+
+def _build(project_dir: Path) -> tuple[Project, pipeline.Build]:
+    project = Project.load(project_dir)
+    return project, pipeline.build(project, "dev")
+
+
+def test_committed_tree_is_in_sync(project_dir: Path) -> None:
+    _, build = _build(project_dir)
+    assert drift.compare(build) == []
+
+
+def test_drifted_missing_stray_and_mode(project_dir: Path) -> None:
+    project, build = _build(project_dir)
+    tree = build.target.tree
+    appended = len((tree / "app" / "configmap.yaml").read_text().splitlines()) + 1
+    with (tree / "app" / "configmap.yaml").open("a") as handle:
+        handle.write("  extra: x\n")
+    (tree / "README.md").unlink()
+    (tree / "app" / "stray.yaml").write_text("a: 1\n")
+    (tree / "scripts" / "hello.sh").chmod(0o644)
+    differences = drift.compare(build)
+    assert [(d.name, d.status) for d in differences] == [
+        ("README.md", "missing"),
+        ("app/configmap.yaml", "drifted"),
+        ("app/stray.yaml", "stray"),
+        ("scripts/hello.sh", "drifted"),
+    ]
+    findings = drift.findings(build, differences, project)
+    assert [f.text().split(" ", 1)[0] for f in findings[:3]] == [
+        "out/dev/week3/day3/README.md:1:1:",
+        f"out/dev/week3/day3/app/configmap.yaml:{appended}:1:",
+        "out/dev/week3/day3/app/stray.yaml:1:1:",
+    ]
+    assert findings[3].file == "out/dev/week3/day3/scripts/hello.sh"
+    assert all(f.severity == "error" for f in findings)
+    diff = "".join(drift.unified(build, differences, project))
+    assert "--- /dev/null\n+++ b/out/dev/week3/day3/README.md\n" in diff
+    assert "-  extra: x\n" in diff
+    assert "--- a/out/dev/week3/day3/app/stray.yaml\n+++ /dev/null\n" in diff
+
+
+def test_missing_tree_and_undecodable_files(project_dir: Path) -> None:
+    project, build = _build(project_dir)
+    (build.target.tree / "app" / "configmap.yaml").write_bytes(b"\xff\xfe")
+    diff = "".join(drift.unified(build, drift.compare(build), project))
+    assert diff == "Binary or undecodable file out/dev/week3/day3/app/configmap.yaml differs\n"
+
+
+def test_a_symlink_in_the_tree_is_stray_and_not_followed(project_dir: Path, tmp_path: Path) -> None:
+    project, build = _build(project_dir)
+    secret = tmp_path / "secret"
+    secret.write_text("do not show\n")
+    (build.target.tree / "app" / "link.yaml").symlink_to(secret)
+    differences = drift.compare(build)
+    assert [(d.name, d.status) for d in differences] == [("app/link.yaml", "stray")]
+    assert differences[0].actual is None or b"do not show" not in differences[0].actual

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline, yamlio
+from generator.errors import CmgenError
+from generator.project import Project
+
+
+def test_build_is_in_memory_and_complete(project_dir: Path) -> None:
+    project = Project.load(project_dir)
+    before = sorted(p.as_posix() for p in project_dir.rglob("*"))
+    build = pipeline.build(project, "dev")
+    assert sorted(p.as_posix() for p in project_dir.rglob("*")) == before
+    assert sorted(build.files) == ["README.md", "app/configmap.yaml", "app/deployment.yaml", "scripts/hello.sh"]
+    assert build.files["scripts/hello.sh"].executable
+    assert [m.ref for m in build.manifests] == ["ConfigMap/shop-config", "Deployment/shop"]
+    assert build.findings == []
+    committed = project_dir / "out" / "dev" / "week3" / "day3"
+    for name, output in build.files.items():
+        assert output.data == (committed / name).read_bytes(), name
+
+
+def test_manifest_origin_traces_to_the_template(project_dir: Path) -> None:
+    build = pipeline.build(Project.load(project_dir), "dev")
+    deployment = build.manifests[1]
+    assert deployment.origin.trace(["spec", "replicas"]) == "templates/app/deployment.yaml.j2:9"
+    assert deployment.origin.trace(["metadata", "labels", "tier"]) == "templates/_partials/labels.yaml.j2:6"
+    line, _ = deployment.locate(["spec", "replicas"])
+    assert deployment.source.text.splitlines()[line - 1] == "  replicas: 2"
+
+
+def test_sets_and_out(project_dir: Path, tmp_path: Path) -> None:
+    options = pipeline.Options(sets=("app.replicas=9",), out=tmp_path / "elsewhere")
+    build = pipeline.build(Project.load(project_dir), "dev", options)
+    assert build.target.tree == tmp_path / "elsewhere" / "week3" / "day3"
+    assert build.manifests[1].data["spec"]["replicas"] == 9
+
+
+def _error(project_dir: Path) -> CmgenError:
+    with pytest.raises(CmgenError) as caught:
+        pipeline.build(Project.load(project_dir), "dev")
+    assert caught.value.context == ("while rendering env dev",)
+    return caught.value
+
+
+def test_rendered_invalid_yaml_points_at_the_template(project_dir: Path) -> None:
+    (project_dir / "templates" / "app" / "x.yaml.j2").write_text("a: 1\nb: [\n{% if true %}\nc: d\n{% endif %}\n")
+    error = _error(project_dir)
+    assert error.location.file == "templates/app/x.yaml.j2"
+    assert "the template renders invalid YAML" in error.message
+
+
+def test_a_rendered_document_must_be_a_mapping(project_dir: Path) -> None:
+    (project_dir / "templates" / "app" / "x.yaml.j2").write_text("---\na: 1\n---\n- b\n")
+    error = _error(project_dir)
+    assert str(error.location) == "templates/app/x.yaml.j2:4:1"
+
+
+def test_an_object_rendered_twice(project_dir: Path) -> None:
+    source = project_dir / "templates" / "app" / "configmap.yaml.j2"
+    (project_dir / "templates" / "app" / "copy.yaml.j2").write_text(source.read_text())
+    error = _error(project_dir)
+    assert error.message == "ConfigMap/shop-config is rendered twice (also in app/configmap.yaml)"
+    assert str(error.location) == "templates/app/copy.yaml.j2:2:1"
+
+
+def test_overlays_are_not_supported_yet(project_dir: Path) -> None:
+    (project_dir / "overlays" / "dev").mkdir(parents=True)
+    (project_dir / "overlays" / "dev" / "kustomization.yaml").write_text("resources: []\n")
+    assert _error(project_dir).message == "overlays are not supported yet"
+    build = pipeline.build(Project.load(project_dir), "dev", pipeline.Options(overlays=False))
+    assert build.files
+
+
+def test_injected_structure_stays_a_string(project_dir: Path) -> None:
+    evil = "x\nkind: Secret\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: evil}"
+    options = pipeline.Options(sets=(f"app.message={yamlio.scalar(evil)}",))
+    build = pipeline.build(Project.load(project_dir), "dev", options)
+    assert [m.ref for m in build.manifests] == ["ConfigMap/shop-config", "Deployment/shop"]
+    assert build.manifests[0].data["data"]["message"] == evil
+    documents = yamlio.load_all(build.files["app/configmap.yaml"].data.decode(), "f")
+    assert [d.data["kind"] for d in documents] == ["ConfigMap"]

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import CmgenError
+from generator.project import Project, check_env_name
+
+
+@pytest.mark.parametrize("name", ["dev", "prod-eu-1", "a", "a" * 63, "0"])
+def test_valid_env_names(name: str) -> None:
+    assert check_env_name(name) == name
+
+
+@pytest.mark.parametrize(
+    "name", ["", "a/b", "..", "../x", "/etc", ".", "Dev", "-a", "a-", "a_b", "a" * 64, "a b", "a\n"]
+)
+def test_invalid_env_names(name: str) -> None:
+    with pytest.raises(CmgenError, match="invalid env name"):
+        check_env_name(name)
+
+
+def test_layout(project_dir: Path) -> None:
+    project = Project.load(project_dir)
+    assert project.envs() == ["dev", "prod"]
+    assert project.env_values("dev") == project_dir / "values" / "dev.yaml"
+    target = project.output("dev")
+    assert target.root == project_dir / "out" / "dev"
+    assert target.tree == project_dir / "out" / "dev" / "week3" / "day3"
+    assert project.output("dev", project_dir / "elsewhere").tree == (
+        project_dir / "elsewhere" / "week3" / "day3"
+    )
+    names = [project.output_name(t).as_posix() for t in project.templates()]
+    assert names == ["README.md", "app/configmap.yaml", "app/deployment.yaml", "scripts/hello.sh"]
+    assert project.display(project_dir / "values" / "dev.yaml") == "values/dev.yaml"
+    assert project.display(Path("/elsewhere/x")) == "/elsewhere/x"
+
+
+def test_discover_walks_up(project_dir: Path) -> None:
+    assert Project.discover(project_dir / "templates" / "app").root == project_dir
+
+
+def test_not_a_project(tmp_path: Path) -> None:
+    with pytest.raises(CmgenError, match="not a cmgen project"):
+        Project.load(tmp_path)
+
+
+def test_unknown_env_lists_the_known_ones(project_dir: Path) -> None:
+    with pytest.raises(CmgenError, match=r"unknown env 'qa' \(known: dev, prod\)"):
+        Project.load(project_dir).env_values("qa")
+
+
+def test_env_file_with_an_invalid_name_is_not_an_env(project_dir: Path) -> None:
+    (project_dir / "values" / "Bad_Name.yaml").write_text("{}\n")
+    assert Project.load(project_dir).envs() == ["dev", "prod"]
+
+
+def test_a_non_template_file_in_templates_is_refused(project_dir: Path) -> None:
+    (project_dir / "templates" / "notes.txt").write_text("x\n")
+    with pytest.raises(CmgenError, match="not a template") as caught:
+        Project.load(project_dir).templates()
+    assert caught.value.location.file == "templates/notes.txt"
+
+
+@pytest.mark.parametrize(
+    ("config", "where", "message"),
+    [
+        ("tree: ../x\n", "cmgen.yaml:1:7", "tree must be a relative path inside"),
+        ("tree: /abs\n", "cmgen.yaml:1:7", "tree must be a relative path inside"),
+        ("tree: ''\n", "cmgen.yaml:1:7", "tree must be a relative path inside"),
+        ("tree: {a: 1}\n", "cmgen.yaml:1:7", "tree must be a relative path"),
+        ("crds: 5\n", "cmgen.yaml:1:7", "crds must be a list"),
+        ("kubeVersion: 1.30\n", "cmgen.yaml:1:14", "kubeVersion must be a string"),
+        ("trees: x\n", "cmgen.yaml:1:1", "unknown setting 'trees'"),
+        ("- a\n", "cmgen.yaml:1:1", "expected a mapping"),
+        ("a: 1\na: 2\n", "cmgen.yaml:2:1", "duplicate key"),
+    ],
+)
+def test_bad_config(project_dir: Path, config: str, where: str, message: str) -> None:
+    (project_dir / "cmgen.yaml").write_text(config)
+    with pytest.raises(CmgenError) as caught:
+        Project.load(project_dir)
+    assert str(caught.value.location) == where
+    assert message in caught.value.message
+
+
+def test_config_defaults(project_dir: Path) -> None:
+    (project_dir / "cmgen.yaml").write_text("# nothing\ncrds:\n")
+    config = Project.load(project_dir).config
+    assert (config.tree, config.kube_version, config.crds) == (Path("week3/day3"), "1.35", ())

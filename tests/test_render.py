@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import render, yamlio
+from generator.errors import CmgenError
+from generator.project import Project
+
+VALUES: dict[str, Any] = {
+    "env": "dev",
+    "app": {"name": "shop", "image": "nginx:1.27", "replicas": 2, "message": "hello", "labels": {"tier": "web"}},
+    "components": [{"name": "api", "port": 8080}],
+}
+
+
+def _template(project_dir: Path, name: str, text: str) -> Path:
+    path = project_dir / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def _render(project_dir: Path, name: str, text: str, values: dict[str, Any] | None = None) -> str:
+    path = _template(project_dir, name, text)
+    return render.Renderer(Project.load(project_dir)).render(path, values or VALUES).text
+
+
+def _error(project_dir: Path, name: str, text: str, values: dict[str, Any] | None = None) -> CmgenError:
+    with pytest.raises(CmgenError) as caught:
+        _render(project_dir, name, text, values)
+    return caught.value
+
+
+def test_renders_the_fixture_templates_in_sorted_order(project_dir: Path) -> None:
+    renderer = render.Renderer(Project.load(project_dir))
+    outputs = render.render_all(renderer, VALUES)
+    assert [r.output.as_posix() for r in outputs] == [
+        "README.md", "app/configmap.yaml", "app/deployment.yaml", "scripts/hello.sh",
+    ]
+    again = render.render_all(render.Renderer(Project.load(project_dir)), VALUES)
+    assert [r.text for r in outputs] == [r.text for r in again]
+
+
+def test_undefined_value_at_the_template_line(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\nb: {{ app.nope }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert error.message == "undefined value: 'dict object' has no attribute 'nope'"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".sh", ".md", ".txt"])
+def test_undefined_value_is_an_error_for_every_output_type(project_dir: Path, suffix: str) -> None:
+    error = _error(project_dir, f"x{suffix}.j2", "\n\n{{ nope }}\n")
+    assert str(error.location) == f"templates/x{suffix}.j2:3:1"
+    assert "'nope' is undefined" in error.message
+
+
+def test_undefined_in_a_statement(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\n{% for x in nope %}\n{% endfor %}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+
+
+def test_undefined_inside_an_included_partial_is_located_in_the_partial(project_dir: Path) -> None:
+    _template(project_dir, "_partials/bad.yaml.j2", "# a partial\nb: {{ missing }}\n")
+    error = _error(project_dir, "x.yaml.j2", "a: 1\n{% include '_partials/bad.yaml.j2' %}\n")
+    assert str(error.location) == "templates/_partials/bad.yaml.j2:2:1"
+
+
+def test_syntax_error_line(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\n{% for x in y %}\nb: 2\n{% endfo %}\n")
+    assert str(error.location) == "templates/x.yaml.j2:4:1"
+    assert error.message.startswith("template syntax: Encountered unknown tag 'endfo'")
+
+
+def test_syntax_error_in_a_partial(project_dir: Path) -> None:
+    _template(project_dir, "_partials/broken.j2", "\n{{ a b }}\n")
+    error = _error(project_dir, "x.yaml.j2", "{% include '_partials/broken.j2' %}\n")
+    assert str(error.location) == "templates/_partials/broken.j2:2:1"
+
+
+def test_missing_include(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\n{% include '_partials/nope.j2' %}\n")
+    assert error.message == "template not found: _partials/nope.j2"
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+
+
+def test_fail_in_a_template(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\n{% if app.replicas > 1 %}{{ fail('too many') }}{% endif %}\n")
+    assert (str(error.location), error.message) == ("templates/x.yaml.j2:2:1", "too many")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("nope", "no component with name 'nope'"), ("api", "2 component with name 'api'")],
+)
+def test_one(project_dir: Path, value: str, message: str) -> None:
+    values = dict(VALUES, components=[{"name": "api"}, {"name": "api"}])
+    error = _error(project_dir, "x.yaml.j2", f"a: {{{{ one(components, 'name', '{value}', 'component') }}}}\n", values)
+    assert (str(error.location), error.message) == ("templates/x.yaml.j2:1:1", message)
+    text = _render(project_dir, "y.yaml.j2", "a: {{ one(components, 'name', 'api').name }}\n")
+    assert text == "a: api\n"
+
+
+def test_python_errors_are_located(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\nb: {{ app.replicas + 'x' }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert error.message.startswith("TypeError")
+
+
+def test_a_value_finalize_cannot_write_is_located(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "a: 1\nb: {{ app.name.upper }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert "cannot write a value of type" in error.message
+
+
+def test_template_recursion(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "{% macro f() %}{{ f() }}{% endmacro %}\na: {{ f() }}\n")
+    assert error.message == "template recursion is too deep"
+
+
+# --- finalize: a value can never add structure ---------------------------------------------
+
+INJECTIONS = [
+    "x\nkind: Secret",
+    "a: b",
+    "---",
+    "x\n---\nkind: Secret\nmetadata: {name: evil}",
+    "x\n  extra: key",
+    "- item",
+    "{a: 1}",
+    "[1, 2]",
+    "&anchor x",
+    "*alias",
+    "!!binary aGVsbG8=",
+    "x # comment",
+    "yes",
+    "0755",
+    "",
+    " ",
+    "\ttab",
+    "'single' \"double\"",
+    "ls\u2028ps",
+    "nul\x00",
+]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_yaml_value_stays_one_string(project_dir: Path, value: str) -> None:
+    values = dict(VALUES, app=dict(VALUES["app"], message=value))
+    text = _render(project_dir, "x.yaml.j2", "kind: ConfigMap\ndata:\n  message: {{ app.message }}\n  other: 1\n", values)
+    documents = yamlio.load_all(text, "rendered")
+    assert [d.data for d in documents] == [
+        {"kind": "ConfigMap", "data": {"message": value, "other": 1}}
+    ]
+
+
+@pytest.mark.parametrize("value", [{"a": "b\nc: d"}, ["x", {"y": None}], {"k": [1, 2.5, True]}])
+def test_mappings_and_lists_become_flow_collections(project_dir: Path, value: Any) -> None:
+    text = _render(project_dir, "x.yaml.j2", "a: {{ v }}\nb: 1\n", dict(VALUES, v=value))
+    assert [d.data for d in yamlio.load_all(text, "rendered")] == [{"a": value, "b": 1}]
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", "it's", "$(touch pwned)", "`id`", "a b\nc", "; rm -rf /tmp/x #", "*", "", "-n"]
+)
+def test_shell_values_are_quoted(project_dir: Path, value: str, tmp_path: Path) -> None:
+    text = _render(project_dir, "x.sh.j2", "printf '%s' {{ v }}\n", dict(VALUES, v=value))
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(["sh", "-c", text], cwd=work, capture_output=True, text=True, check=True)
+    assert result.stdout == value
+    assert list(work.iterdir()) == []
+
+
+def test_shell_refuses_collections_and_writes_booleans(project_dir: Path) -> None:
+    assert _render(project_dir, "x.sh.j2", "{{ t }} {{ f }}\n", dict(VALUES, t=True, f=False)) == "true false\n"
+    error = _error(project_dir, "y.sh.j2", "echo {{ app }}\n")
+    assert "cannot be written into a shell script" in error.message
+
+
+def test_other_text_is_plain(project_dir: Path) -> None:
+    assert _render(project_dir, "x.md.j2", "{{ a }}|{{ n }}|{{ m }}\n", dict(VALUES, a="a: b", n=None, m=1)) == "a: b||1\n"
+
+
+def test_to_json_filter(project_dir: Path) -> None:
+    text = _render(project_dir, "x.md.j2", "{{ app.labels | to_json }}\n")
+    assert text == '{"tier": "web"}\n'
+
+
+# --- tracing rendered lines back to template lines -------------------------------------
+
+
+def test_trace_maps_rendered_lines_to_template_lines(project_dir: Path) -> None:
+    project = Project.load(project_dir)
+    renderer = render.Renderer(project)
+    values = dict(VALUES, components=[{"name": "api", "port": 8080}, {"name": "web", "port": 80}])
+    rendered = renderer.render(project_dir / "templates" / "app" / "deployment.yaml.j2", values)
+    traced = {line: rendered.trace.line(n) for n, line in enumerate(rendered.text.splitlines(), 1)}
+    deployment, labels = "templates/app/deployment.yaml.j2", "templates/_partials/labels.yaml.j2"
+    assert traced["  name: shop"] == f"{deployment}:5"
+    # inside the included partial, text after a comment and an expression
+    assert traced["  labels:"] == f"{labels}:2"
+    assert traced["    app: shop"] == f"{labels}:3"
+    assert traced["    tier: web"] == f"{labels}:6"
+    # text right after a tag whose newline trim_blocks removed
+    assert traced["spec:"] == f"{deployment}:8"
+    assert traced["  replicas: 2"] == f"{deployment}:9"
+    assert traced["          image: nginx:1.27"] == f"{deployment}:20"
+    # each iteration of a loop
+    assert traced["            - name: api"] == f"{deployment}:23"
+    assert traced["            - name: web"] == f"{deployment}:23"
+    assert traced["              containerPort: 80"] == f"{deployment}:24"
+    assert rendered.trace.line(0) == "" and rendered.trace.line(10_000) == ""

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import write
+from generator.errors import CmgenError
+from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
+from generator.write import OutputFile
+
+from conftest import snapshot
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> OutputTarget:
+    root = tmp_path / "out" / "dev"
+    return OutputTarget(root, root / "week3" / "day3")
+
+
+FILES = {"a.yaml": OutputFile(b"a: 1\n"), "sub/b.yaml": OutputFile(b"b: 2\n"), "run.sh": OutputFile(b"#!/bin/sh\n", True)}
+
+
+def _record(target: OutputTarget) -> dict[str, str]:
+    return write.recorded(target.root)
+
+
+def test_first_write(target: OutputTarget) -> None:
+    written = write.write(target, FILES)
+    assert written.changed == ("week3/day3/a.yaml", "week3/day3/run.sh", "week3/day3/sub/b.yaml")
+    assert (target.tree / "sub" / "b.yaml").read_bytes() == b"b: 2\n"
+    assert (target.tree / "run.sh").stat().st_mode & 0o777 == 0o755
+    assert (target.tree / "a.yaml").stat().st_mode & 0o777 == 0o644
+    assert _record(target) == {
+        f"week3/day3/{name}": hashlib.sha256(f.data).hexdigest() for name, f in FILES.items()
+    }
+    assert sorted(p.name for p in target.root.iterdir()) == [STATE_FILE, "week3"]
+
+
+def test_unchanged_write_changes_nothing(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    before = snapshot(target.root)
+    assert write.write(target, FILES) == write.Written((), (), ())
+    assert snapshot(target.root) == before
+
+
+def test_mode_change_alone_is_a_change(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    written = write.write(target, {**FILES, "run.sh": OutputFile(b"#!/bin/sh\n")})
+    assert written.changed == ("week3/day3/run.sh",)
+    assert (target.tree / "run.sh").stat().st_mode & 0o111 == 0
+
+
+def test_stale_files_removed_and_empty_folders_pruned(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    written = write.write(target, {"a.yaml": FILES["a.yaml"]})
+    assert written.removed == ("week3/day3/run.sh", "week3/day3/sub/b.yaml")
+    assert not (target.tree / "sub").exists()
+    assert sorted(_record(target)) == ["week3/day3/a.yaml"]
+
+
+def test_hand_edited_stale_file_is_kept(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    (target.tree / "sub" / "b.yaml").write_bytes(b"edited\n")
+    written = write.write(target, {"a.yaml": FILES["a.yaml"]})
+    assert written.kept == ("week3/day3/sub/b.yaml",)
+    assert (target.tree / "sub" / "b.yaml").read_bytes() == b"edited\n"
+
+
+def test_files_cmgen_did_not_write_are_never_overwritten_nor_deleted(target: OutputTarget) -> None:
+    target.tree.mkdir(parents=True)
+    (target.tree / "a.yaml").write_bytes(b"mine\n")
+    (target.tree / "other.yaml").write_bytes(b"mine too\n")
+    with pytest.raises(CmgenError, match="refusing to overwrite a file that cmgen did not write"):
+        write.write(target, FILES)
+    assert (target.tree / "a.yaml").read_bytes() == b"mine\n"
+    (target.tree / "a.yaml").unlink()
+    write.write(target, FILES)
+    assert (target.tree / "other.yaml").read_bytes() == b"mine too\n"
+
+
+def test_identical_unrecorded_file_is_adopted(target: OutputTarget) -> None:
+    target.tree.mkdir(parents=True)
+    (target.tree / "a.yaml").write_bytes(b"a: 1\n")
+    write.write(target, FILES)
+    assert "week3/day3/a.yaml" in _record(target)
+
+
+@pytest.mark.parametrize("where", ["sub/b.yaml", "sub"])
+def test_symlinks_inside_are_refused_and_their_target_untouched(
+    target: OutputTarget, tmp_path: Path, where: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "b.yaml").write_bytes(b"precious\n")
+    link = target.tree / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside / "b.yaml" if where.endswith(".yaml") else outside)
+    before = snapshot(outside)
+    with pytest.raises(CmgenError, match="symlink") as caught:
+        write.write(target, FILES)
+    assert caught.value.location.file == str(link)
+    assert snapshot(outside) == before
+
+
+def test_a_symlinked_output_folder_is_refused(target: OutputTarget, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target.root.parent.mkdir(parents=True)
+    target.root.symlink_to(outside)
+    with pytest.raises(CmgenError, match="symlink"):
+        write.write(target, FILES)
+    assert list(outside.iterdir()) == []
+
+
+def test_output_folder_that_is_a_file(target: OutputTarget) -> None:
+    target.root.parent.mkdir(parents=True)
+    target.root.write_bytes(b"x")
+    with pytest.raises(CmgenError, match="is a file, not a folder"):
+        write.write(target, FILES)
+
+
+@pytest.mark.parametrize("bad", ["/ABS", "../../escape", "week3/../../escape"])
+def test_record_naming_a_path_outside_is_refused(target: OutputTarget, tmp_path: Path, bad: str) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    name = str(victim) if bad == "/ABS" else bad
+    digest = hashlib.sha256(b"precious\n").hexdigest()
+    target.root.mkdir(parents=True)
+    (target.root / STATE_FILE).write_text(json.dumps({"files": {name: digest}}))
+    with pytest.raises(CmgenError, match="leaves the output folder"):
+        write.write(target, FILES)
+    assert victim.read_bytes() == b"precious\n"
+
+
+@pytest.mark.parametrize("key", ["moves", "remove"])
+def test_journal_naming_a_path_outside_is_refused(target: OutputTarget, tmp_path: Path, key: str) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    target.root.mkdir(parents=True)
+    (target.root / STAGING_DIR).mkdir()
+    (target.root / JOURNAL_FILE).write_text(json.dumps({key: [str(victim)]}))
+    with pytest.raises(CmgenError, match="leaves the output folder"):
+        write.write(target, FILES)
+    assert victim.read_bytes() == b"precious\n"
+
+
+@pytest.mark.parametrize("state", ["[1]", '{"files": [1]}', "{", '{"files": 3}'])
+def test_corrupt_record(target: OutputTarget, state: str) -> None:
+    target.root.mkdir(parents=True)
+    (target.root / STATE_FILE).write_text(state)
+    with pytest.raises(CmgenError, match="record of written files is corrupt") as caught:
+        write.write(target, FILES)
+    assert caught.value.location.file == str(target.root / STATE_FILE)
+
+
+@pytest.mark.parametrize("journal", ["[1]", '{"moves": [1]}', '{"remove": "x"}', '{"files": []}'])
+def test_journal_not_written_by_cmgen(target: OutputTarget, journal: str) -> None:
+    target.root.mkdir(parents=True)
+    (target.root / JOURNAL_FILE).write_text(journal)
+    with pytest.raises(CmgenError, match="journal is not one cmgen wrote"):
+        write.write(target, FILES)
+
+
+def test_undecodable_journal_is_forgotten_and_the_old_tree_stands(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    (target.root / JOURNAL_FILE).write_bytes(b'{"moves": ["wee')
+    (target.root / STAGING_DIR).mkdir()
+    (target.root / f"{JOURNAL_FILE}.tmp").write_bytes(b"{")
+    before = snapshot(target.tree)
+    write.recover(target.root)
+    assert snapshot(target.tree) == before
+    assert sorted(p.name for p in target.root.iterdir()) == [STATE_FILE, "week3"]
+
+
+def test_roll_forward_after_the_commit_point(target: OutputTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    write.write(target, FILES)
+    new = {"a.yaml": OutputFile(b"a: 2\n"), "sub/b.yaml": OutputFile(b"b: 3\n"), "c.yaml": OutputFile(b"c\n")}
+    real_replace = os.replace
+    calls = []
+
+    def dying_replace(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # dies after one file moved
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        write.write(target, new)
+    monkeypatch.setattr(write.os, "replace", real_replace)
+    assert (target.root / JOURNAL_FILE).is_file()
+    write.recover(target.root)
+    assert {p: (target.tree / p).read_bytes() for p in new} == {p: f.data for p, f in new.items()}
+    assert not (target.tree / "run.sh").exists()
+    assert sorted(p.name for p in target.root.iterdir()) == [STATE_FILE, "week3"]
+    assert write.write(target, new).changed == ()
+
+
+def test_unwritable_location_is_bad_input_not_a_traceback(tmp_path: Path) -> None:
+    """A read-only place that root cannot write either: a file where a folder is needed."""
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"x")
+    root = blocker / "out" / "dev"
+    with pytest.raises(CmgenError, match="cannot create the output folder"):
+        write.write(OutputTarget(root, root / "t"), FILES)
+
+
+def test_os_errors_while_writing_are_located(target: OutputTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device", str(src), None, str(dst))
+
+    monkeypatch.setattr(write.os, "replace", full)
+    with pytest.raises(CmgenError, match="cannot write: No space left on device") as caught:
+        write.write(target, FILES)
+    assert caught.value.location.file is not None
