@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import FIXTURE, cmgen, snapshot
+from tests.conftest import FIXTURE, cmgen, snapshot
 from generator import yamlio
 
 CASES = Path(__file__).parent / "cases" / "bad-input"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cmgen, snapshot
+from tests.conftest import cmgen, snapshot
 from generator.project import JOURNAL_FILE, STAGING_DIR
 
 # Runs the CLI in a child that SIGKILLs itself at the Nth call of a write primitive.

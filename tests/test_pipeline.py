@@ -6,6 +6,7 @@ import pytest
 
 from generator import pipeline, yamlio
 from generator.errors import CmgenError
+from generator.findings import has_errors
 from generator.project import Project
 
 
@@ -17,7 +18,8 @@ def test_build_is_in_memory_and_complete(project_dir: Path) -> None:
     assert sorted(build.files) == ["README.md", "app/configmap.yaml", "app/deployment.yaml", "scripts/hello.sh"]
     assert build.files["scripts/hello.sh"].executable
     assert [m.ref for m in build.manifests] == ["ConfigMap/shop-config", "Deployment/shop"]
-    assert build.findings == []
+    assert not has_errors(build.findings)
+    assert {finding.rule for finding in build.findings} >= {"network-policy"}  # lint ran
     committed = project_dir / "out" / "dev" / "week3" / "day3"
     for name, output in build.files.items():
         assert output.data == (committed / name).read_bytes(), name
@@ -67,12 +69,28 @@ def test_an_object_rendered_twice(project_dir: Path) -> None:
     assert str(error.location) == "templates/app/copy.yaml.j2:2:1"
 
 
-def test_overlays_are_not_supported_yet(project_dir: Path) -> None:
+def test_the_env_overlay_applies_unless_no_overlays(project_dir: Path) -> None:
     (project_dir / "overlays" / "dev").mkdir(parents=True)
-    (project_dir / "overlays" / "dev" / "kustomization.yaml").write_text("resources: []\n")
-    assert _error(project_dir).message == "overlays are not supported yet"
-    build = pipeline.build(Project.load(project_dir), "dev", pipeline.Options(overlays=False))
-    assert build.files
+    (project_dir / "overlays" / "dev" / "kustomization.yaml").write_text(
+        "commonAnnotations:\n  team: shop\n"
+    )
+    project = Project.load(project_dir)
+    overlaid = pipeline.build(project, "dev")
+    assert all(m.metadata["annotations"]["team"] == "shop" for m in overlaid.manifests)
+    base = pipeline.build(project, "dev", pipeline.Options(overlays=False))
+    assert all("team" not in m.metadata.get("annotations", {}) for m in base.manifests)
+
+
+def test_an_overlay_error_names_the_kustomization(project_dir: Path) -> None:
+    (project_dir / "overlays" / "dev").mkdir(parents=True)
+    (project_dir / "overlays" / "dev" / "kustomization.yaml").write_text("bases: [x]\n")
+    with pytest.raises(CmgenError) as caught:
+        pipeline.build(Project.load(project_dir), "dev")
+    error = caught.value
+    assert error.context == ("while applying overlays/dev/kustomization.yaml", "while rendering env dev")
+    assert error.location.file == "overlays/dev/kustomization.yaml"
+    assert error.location.line == 1
+    assert "bases" in error.message
 
 
 def test_injected_structure_stays_a_string(project_dir: Path) -> None:

@@ -12,7 +12,7 @@ from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
 from generator.write import OutputFile
 
-from conftest import snapshot
+from tests.conftest import snapshot
 
 
 @pytest.fixture

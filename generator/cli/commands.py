@@ -137,13 +137,16 @@ def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
 
 
 def _report(findings: list[Finding]) -> None:
-    """Errors and warnings in full; reasoned skips (info) as a count (cmgen lint lists them)."""
+    """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
+    count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
     skipped = 0
     for finding in sorted(findings):
         if finding.severity == "info":
             skipped += 1
-            continue
-        stream = sys.stderr if finding.severity == "error" else sys.stdout
-        print(finding.text(), file=stream)
+        else:
+            print(finding.text(), file=sys.stderr)
     if skipped:
-        print(f"cmgen: {skipped} lint finding(s) skipped by annotation with a reason (see: cmgen lint)")
+        print(
+            f"cmgen: {skipped} lint finding(s) skipped by annotation with a reason (see: cmgen lint)",
+            file=sys.stderr,
+        )
