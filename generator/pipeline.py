@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import lint, overlay, render, values, yamlio
+from generator import lint, overlay, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -26,6 +26,9 @@ class Options:
     overlays: bool = True
     sets: tuple[str, ...] = ()
     out: Path | None = None
+    kube_version: str | None = None  # default: kubeVersion of cmgen.yaml
+    crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
+    require_schemas: bool = False  # a custom resource without a CRD is an error
 
 
 @dataclass
@@ -101,6 +104,12 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
         source.text = text
         result.files[name] = OutputFile(text.encode())
         result.manifests.extend(manifests)
+    kube_version = options.kube_version or project.config.kube_version
+    crd_paths = [*project.config.crds, *options.crds]
+    report = validate.validate(
+        result.manifests, kube_version, crd_paths, require_schemas=options.require_schemas
+    )
+    result.findings.extend(report.findings)
     result.findings.extend(lint.lint(result.manifests))
     return result
 

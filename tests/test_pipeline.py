@@ -101,3 +101,20 @@ def test_injected_structure_stays_a_string(project_dir: Path) -> None:
     assert build.manifests[0].data["data"]["message"] == evil
     documents = yamlio.load_all(build.files["app/configmap.yaml"].data.decode(), "f")
     assert [d.data["kind"] for d in documents] == ["ConfigMap"]
+
+
+def test_schema_errors_block_the_render_and_point_at_the_template(project_dir: Path) -> None:
+    (project_dir / "templates" / "app" / "bad.yaml.j2").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\n  namespace: shop\n"
+        "spec:\n  ports:\n    - port: {{ 'eighty' }}\n  selectr: {}\n"
+    )
+    build = pipeline.build(Project.load(project_dir), "dev")
+    schema = sorted(f for f in build.findings if f.rule == "schema")
+    assert [(f.file, f.line, f.severity) for f in schema] == [
+        ("out/dev/week3/day3/app/bad.yaml", 11, "error"),  # the port's value
+        ("out/dev/week3/day3/app/bad.yaml", 12, "error"),  # the unknown key
+    ]
+    assert "'eighty' is not of type 'integer'" in schema[0].message
+    assert schema[0].origin == "templates/app/bad.yaml.j2:8"
+    assert "selectr" in schema[1].message and schema[1].origin == "templates/app/bad.yaml.j2:9"
+    assert has_errors(build.findings)

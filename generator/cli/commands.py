@@ -15,6 +15,13 @@ from generator.project import Project
 
 EnvOption = typer.Option(None, "--env", "-e", help="Environment (see: cmgen envs).")
 AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
+KubeVersionOption = typer.Option(
+    None, "--kube-version", help="Kubernetes version X.Y (default: kubeVersion of cmgen.yaml)."
+)
+CrdOption = typer.Option([], "--crd", help="CRD file or folder for custom resources (repeatable).")
+RequireSchemasOption = typer.Option(
+    False, "--require-schemas", help="A custom resource without a CRD is an error."
+)
 
 
 @command("envs")
@@ -33,6 +40,9 @@ def render_command(
     no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
     sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE."),
     all_envs: bool = AllEnvsOption,
+    kube_version: str | None = KubeVersionOption,
+    crd: list[Path] = CrdOption,
+    require_schemas: bool = RequireSchemasOption,
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
@@ -42,7 +52,9 @@ def render_command(
     builds = []
     for name in names:
         target_out = (out / name if all_envs else out) if out is not None else None
-        options = pipeline.Options(not no_overlays, tuple(sets), target_out)
+        options = pipeline.Options(
+            not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
+        )
         builds.append(pipeline.build(current, name, options, renderer))
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
@@ -80,14 +92,21 @@ def init_command(
 def check_command(
     env: str | None = EnvOption,
     all_envs: bool = AllEnvsOption,
+    kube_version: str | None = KubeVersionOption,
+    crd: list[Path] = CrdOption,
+    require_schemas: bool = RequireSchemasOption,
     project_dir: Path | None = ProjectOption,
 ) -> None:
-    """Render in memory, validate, and compare with the tree on disk (exit 1 on any drift)."""
+    """Render in memory, validate and lint, and compare with the tree on disk (exit 1 on
+    any error: an invalid object, a lint error, a drifted, missing or stray file)."""
     current = project(project_dir)
     renderer = render.Renderer(current)
     findings: list[Finding] = []
+    options = pipeline.Options(
+        kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas
+    )
     for name in _envs(current, env, all_envs):
-        build = pipeline.build(current, name, renderer=renderer)
+        build = pipeline.build(current, name, options, renderer)
         findings.extend(build.findings)
         findings.extend(drift.findings(build, drift.compare(build), current))
     _report(findings)
