@@ -74,7 +74,9 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
     target = project.output(env, options.out)
     result = Build(env, target)
     objects: list[RenderedObject] = []
-    for rendered in render.render_all(renderer, merged.data):
+    # Templates see the values plus two facts: the env's name and where its tree goes.
+    context = dict(merged.data, env=env, output_path=project.display(target.tree))
+    for rendered in render.render_all(renderer, context):
         name = rendered.output.as_posix()
         if rendered.output.suffix in (".yaml", ".yml"):
             objects.extend(_parse(rendered, project))

@@ -267,7 +267,6 @@ def load(project: Project, env: str, sets: Sequence[str] = ()) -> Values:
     for assignment in sets:
         values = merge(values, parse_set(assignment, keys, values), keys)
     check(values, schema)
-    values.data.setdefault("env", env)
     return values
 
 

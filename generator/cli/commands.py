@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from generator import drift, pipeline, render, scaffolding, write
+from generator import drift, pipeline, render, scaffolding, validate, write
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
@@ -158,14 +158,21 @@ def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
 def _report(findings: list[Finding]) -> None:
     """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
     count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
-    skipped = 0
+    skipped = unvalidated = 0
     for finding in sorted(findings):
-        if finding.severity == "info":
-            skipped += 1
-        else:
+        if finding.severity != "info":
             print(finding.text(), file=sys.stderr)
+        elif finding.rule == validate.NO_SCHEMA:
+            unvalidated += 1
+        else:
+            skipped += 1
     if skipped:
         print(
             f"cmgen: {skipped} lint finding(s) skipped by annotation with a reason (see: cmgen lint)",
+            file=sys.stderr,
+        )
+    if unvalidated:
+        print(
+            f"cmgen: {unvalidated} custom resource(s) not validated: no CRD given (use --crd)",
             file=sys.stderr,
         )
