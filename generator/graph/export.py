@@ -55,7 +55,8 @@ def dot(view: View) -> str:
         lines.append(f"  subgraph cluster_{number} {{")
         lines.append(f"    label={_dot_quote(column.title)};")
         for node in column.nodes:
-            lines.append(f"    {node.id} [label={_dot_quote(chr(10).join(node.lines)).replace(chr(10), "\\n")}];")
+            label = "\\n".join(_dot_quote(line)[1:-1] for line in node.lines)
+            lines.append(f'    {node.id} [label="{label}"];')
         lines.append("  }")
     for link in view.links:
         style = ", style=dashed" if link.kind in ("mount", "bind") else ""

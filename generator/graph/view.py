@@ -30,6 +30,7 @@ class Link:
     target: str
     label: str
     kind: str  # route, call, mount, bind
+    anchor: int = 0  # the line of the source node this link leaves from (0: anywhere)
 
 
 @dataclass(frozen=True)
@@ -43,26 +44,49 @@ def node_id(*parts: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(parts)).strip("_")
 
 
-def _workload_node(graph: Graph, workload: Workload) -> Node:
+def _workload_node(graph: Graph, workload: Workload) -> tuple[Node, list[Link]]:
+    """A workload with the Services selecting it, then one line per call it makes (the
+    call's link leaves from that line)."""
     lines = [workload.name, f"{workload.kind} ×{workload.replicas}"]
     for service in graph.services:
         if workload.key in service.backends:
             ports = ",".join(str(port.port) for port in service.ports)
             kind = "headless" if service.headless else service.type
-            lines.append(f"svc {service.name} :{ports} ({kind})")
-    return Node(node_id("w", workload.key), tuple(lines), "workload")
+            lines.append(f"svc {service.name} :{ports} {kind}")
+    links = []
+    for edge in graph.edges:
+        if edge.source == workload.key:
+            port = f":{edge.port}" if edge.port else ""
+            name = edge.service.partition("/")[2]
+            lines.append(f"{edge.variable} → {name}{port}")
+            for target in _targets(graph, edge.service):
+                links.append(Link(node_id("w", workload.key), target, f"{edge.variable}{port}", "call", len(lines) - 1))
+    return Node(node_id("w", workload.key), tuple(lines), "workload"), links
 
 
-def _hosts(graph: Graph) -> Column:
-    hosts = sorted({route.host for route in graph.routes})
-    return Column("Ingress", tuple(Node(node_id("h", host), (host,), "host") for host in hosts))
+def _hosts(graph: Graph) -> tuple[Column, list[Link]]:
+    """One node per Ingress host, one line per path (its route leaves from that line)."""
+    nodes, links = [], []
+    for host in sorted({route.host for route in graph.routes}):
+        lines = [host]
+        for route in (r for r in graph.routes if r.host == host):
+            lines.append(f"{route.path} → {route.service.partition('/')[2]}:{route.port}")
+            for target in _targets(graph, route.service):
+                links.append(Link(node_id("h", host), target, f"{route.path} :{route.port}", "route", len(lines) - 1))
+        nodes.append(Node(node_id("h", host), tuple(lines), "host"))
+    return Column("Ingress", tuple(nodes)), links
 
 
-def _namespace_columns(graph: Graph) -> list[Column]:
-    columns = []
+def _namespace_columns(graph: Graph) -> tuple[list[Column], list[Link]]:
+    columns, links = [], []
     for tier in graph.tiers():
         for namespace in tier:
-            nodes = [_workload_node(graph, w) for w in graph.workloads if w.namespace == namespace]
+            nodes = []
+            for workload in graph.workloads:
+                if workload.namespace == namespace:
+                    node, calls = _workload_node(graph, workload)
+                    nodes.append(node)
+                    links.extend(calls)
             orphans = [
                 Node(node_id("s", s.key), (s.name, f"Service {s.type}", "no backing workload"), "service")
                 for s in graph.services
@@ -70,7 +94,7 @@ def _namespace_columns(graph: Graph) -> list[Column]:
             ]
             if nodes or orphans:
                 columns.append(Column(f"namespace {namespace}", tuple(nodes + orphans)))
-    return columns
+    return columns, links
 
 
 def _targets(graph: Graph, service_key: str) -> list[str]:
@@ -82,28 +106,17 @@ def _targets(graph: Graph, service_key: str) -> list[str]:
     return [node_id("w", key) for key in service.backends]
 
 
-def _traffic(graph: Graph) -> list[Link]:
-    links = []
-    for route in graph.routes:
-        for target in _targets(graph, route.service):
-            links.append(Link(node_id("h", route.host), target, f"{route.path} :{route.port}", "route"))
-    for edge in graph.edges:
-        port = f":{edge.port}" if edge.port else ""
-        for target in _targets(graph, edge.service):
-            links.append(Link(node_id("w", edge.source), target, f"{edge.variable}{port}", "call"))
-    return links
-
-
 def topology(graph: Graph) -> View:
     """Clients -> Ingress hosts -> workloads (with their Services) by namespace tier."""
     clients = Column("Clients", (Node("clients", ("clients",), "client"),))
-    hosts = _hosts(graph)
+    hosts, routes = _hosts(graph)
     links = [Link("clients", node.id, "HTTP", "route") for node in hosts.nodes]
     columns = [clients, hosts] if hosts.nodes else []
+    namespaces, calls = _namespace_columns(graph)
     return View(
         f"{graph.platform} network topology",
-        tuple(columns + _namespace_columns(graph)),
-        tuple(links + _traffic(graph)),
+        tuple(columns + namespaces),
+        tuple(links + routes + calls),
     )
 
 
