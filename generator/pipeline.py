@@ -1,9 +1,10 @@
 """The orchestrator: the only code that knows the order of the stages.
 
-    values -> render -> parse -> overlay -> dump -> validate -> lint
+    values -> render -> parse -> overlay -> dump -> validate -> lint -> docs
 
 ``build`` does all of it in memory and returns a ``Build``; nothing is written. The CLI
-writes a build (``write.write``) only when it has no error findings.
+writes a build (``write.write``) only when it has no error findings. The docs stage adds
+the report, charts and scripts computed from the final objects (``Options.docs``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import lint, overlay, render, values, yamlio
+from generator import docs, lint, overlay, render, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -26,6 +27,7 @@ class Options:
     overlays: bool = True
     sets: tuple[str, ...] = ()
     out: Path | None = None
+    docs: bool = True
 
 
 @dataclass
@@ -102,6 +104,9 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
         result.files[name] = OutputFile(text.encode())
         result.manifests.extend(manifests)
     result.findings.extend(lint.lint(result.manifests))
+    if options.docs:
+        tree = project.display(target.tree)
+        result.files.update(docs.generate(result.manifests, tree, env, result.files))
     return result
 
 

@@ -58,16 +58,22 @@ def charts(graph: Graph) -> dict[str, tuple[str, str]]:
 def _mesh_data(graph: Graph) -> dict[str, Any]:
     mesh = dataclasses.asdict(view.topology(graph))
     mesh["columns"] = mesh["columns"][2:] if graph.routes else mesh["columns"]
-    mesh["links"] = [link for link in mesh["links"] if link["kind"] == "call"]
+    blocked = {
+        (view.node_id("w", e.source), f"{e.variable}:{e.port}" if e.port else e.variable):
+        not _allowed(graph, e.source, e.service, e.port)
+        for e in graph.edges
+    }
+    mesh["links"] = [
+        {**link, "blocked": blocked.get((link["source"], link["label"]), False)}
+        for link in mesh["links"] if link["kind"] == "call"
+    ]
     mesh["replicas"] = {view.node_id("w", w.key): w.replicas for w in graph.workloads}
     mesh["policies"] = dataclasses.asdict(graph.policies) if graph.policies else None
-    mesh["edges"] = [
-        {"source": view.node_id("w", e.source), "target_service": e.service,
-         "allowed": _allowed(graph, e.source, e.service, e.port)}
-        for e in graph.edges
-    ]
-    mesh["routed"] = sorted({view.node_id("w", key) for r in graph.routes
-                             for key in (graph.service(r.service).backends if graph.service(r.service) else ())})
+    routed: set[str] = set()
+    for route in graph.routes:
+        service = graph.service(route.service)
+        routed.update(view.node_id("w", key) for key in (service.backends if service else ()))
+    mesh["routed"] = sorted(routed)
     return mesh
 
 
@@ -110,8 +116,7 @@ def draw(kind: str, source_json: str) -> bytes:
     from generator.docs import painter
 
     data = json.loads(source_json)["data"]
-    style = {"font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "cmgen", "path.simplify": False}
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
         figure = {"topology": painter.topology, "mesh": painter.mesh, "storage": painter.storage}[kind](data)
         FigureCanvasAgg(figure)
         buffer = io.BytesIO()

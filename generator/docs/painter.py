@@ -127,17 +127,17 @@ def topology(data: dict[str, Any]) -> Figure:
 
 
 def mesh(data: dict[str, Any]) -> Figure:
-    columns = [{"title": "Ingress controller", "nodes": [
-        {"id": "ingress", "lines": ["ingress controller"], "kind": "host"}]}] if data["routed"] else []
+    columns: list[dict[str, Any]] = []
+    if data["routed"]:
+        columns.append({"title": "Ingress controller", "nodes": [
+            {"id": "ingress", "lines": ["ingress controller"], "kind": "host"}]})
     columns += [{"title": c["title"], "nodes": [{**n, "lines": n["lines"][:1]} for n in c["nodes"]]}
                 for c in data["columns"]]
     pods = {key: count for key, count in data["replicas"].items()}
     extra = {key: 0.45 for key in pods}
     boxes, total = _layout(columns, extra)
-    allowed = {(e["source"], i): e["allowed"] for i, e in enumerate(data["edges"])}
     links = [{**link, "label": link["label"].rpartition(":")[2] and ":" + link["label"].rpartition(":")[2],
-              "blocked": not allowed.get((link["source"], i), True), "anchor": 0}
-             for i, link in enumerate(data["links"])]
+              "anchor": 0} for link in data["links"]]
     links += [{"source": "ingress", "target": key, "label": "", "kind": "route"} for key in data["routed"]]
     policies = data["policies"]
     if policies is None:
