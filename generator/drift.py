@@ -1,4 +1,8 @@
-"""Drift: compare a build (in memory) with the tree on disk, file by file, byte for byte."""
+"""Drift: compare a build (in memory) with the tree on disk, file by file, byte for byte.
+
+Charts are the exception: a PNG that records the hash of the data it was drawn from
+(``pngmeta.SOURCE_KEY``) is in sync when that hash matches, whatever its bytes, because
+another machine's matplotlib/FreeType draws the same data with different pixels."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import pngmeta
 from generator.findings import Finding
 from generator.pipeline import Build
 from generator.project import Project
@@ -36,9 +41,18 @@ def compare(build: Build) -> list[Difference]:
             differences.append(Difference(name, "stray", None, actual))
         elif path is None:
             differences.append(Difference(name, "missing", expected.data, None))
-        elif actual != expected.data or bool(path.stat().st_mode & 0o100) != expected.executable:
+        elif not _same(name, expected.data, actual) or bool(path.stat().st_mode & 0o100) != expected.executable:
             differences.append(Difference(name, "drifted", expected.data, actual))
     return differences
+
+
+def _same(name: str, expected: bytes, actual: bytes | None) -> bool:
+    if actual == expected:
+        return True
+    if actual is None or not name.endswith(".png"):
+        return False
+    drawn_from = pngmeta.source_hash(expected)
+    return drawn_from is not None and drawn_from == pngmeta.source_hash(actual)
 
 
 _MESSAGES = {

@@ -1,9 +1,10 @@
 """The orchestrator: the only code that knows the order of the stages.
 
-    values -> render -> parse -> overlay -> dump -> validate -> lint
+    values -> render -> parse -> overlay -> dump -> validate -> lint -> docs
 
 ``build`` does all of it in memory and returns a ``Build``; nothing is written. The CLI
-writes a build (``write.write``) only when it has no error findings.
+writes a build (``write.write``) only when it has no error findings. The docs stage adds
+the report, charts and scripts computed from the final objects (``Options.docs``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import lint, overlay, render, validate, values, yamlio
+from generator import docs, lint, overlay, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -29,6 +30,7 @@ class Options:
     kube_version: str | None = None  # default: kubeVersion of cmgen.yaml
     crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
     require_schemas: bool = False  # a custom resource without a CRD is an error
+    docs: bool = True
 
 
 @dataclass
@@ -113,6 +115,9 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
     )
     result.findings.extend(report.findings)
     result.findings.extend(lint.lint(result.manifests))
+    if options.docs:
+        tree = project.display(target.tree)
+        result.files.update(docs.generate(result.manifests, tree, env, result.files))
     return result
 
 

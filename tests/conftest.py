@@ -13,6 +13,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from generator.cli import app
+from generator import graph, pipeline
+from generator.graph import Graph
+from generator.pipeline import Build
 from generator.project import Project
 
 TESTS = Path(__file__).parent
@@ -116,3 +119,20 @@ def cmgen(*args: str, project: Path | None = None) -> Result:
     """Run the CLI in-process; ``project`` adds ``--project``."""
     extra: Sequence[str] = ("--project", str(project)) if project is not None else ()
     return CliRunner().invoke(app, [*args, *extra])
+
+
+@pytest.fixture(scope="session")
+def minikube_build(repo_project: Project) -> Build:
+    """The repo's minikube env, rendered in memory (docs included)."""
+    return pipeline.build(repo_project, "minikube")
+
+
+@pytest.fixture(scope="session")
+def secured_build(repo_project: Project) -> Build:
+    """minikube with NetworkPolicies and TLS switched on (the features prod-like envs use)."""
+    sets = ("features.networkPolicies=true", "features.tls=true")
+    return pipeline.build(repo_project, "minikube", pipeline.Options(sets=sets))
+
+
+def graph_of(build: Build, project: Project) -> Graph:
+    return graph.build(build.manifests, project.display(build.target.tree))

@@ -106,7 +106,11 @@ def test_no_plaintext_credentials(env: str) -> None:
             for variable in container.get("env", []):
                 name = variable["name"].upper()
                 if any(word in name for word in ("PASSWORD", "SECRET", "TOKEN")):
-                    assert name.endswith("_FILE") and variable["value"].startswith("/run/secrets/")
+                    # a path to a mounted Secret, or a reference to one: never the value
+                    if "value" in variable:
+                        assert name.endswith("_FILE") and variable["value"].startswith("/run/secrets/")
+                    else:
+                        assert "secretKeyRef" in variable["valueFrom"]
 
 
 def _containers(obj: dict) -> list[dict]:

@@ -1,0 +1,30 @@
+"""``cmgen graph --env ENV --format mermaid|dot|json``: the platform graph of a render."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from generator import graph, pipeline
+from generator.cli.app import ProjectOption, command, project
+from generator.errors import CmgenError
+from generator.graph import export
+
+
+@command("graph")
+def graph_command(
+    env: str = typer.Option(..., "--env", "-e", help="Environment (see: cmgen envs)."),
+    format: str = typer.Option("mermaid", "--format", "-f", help="mermaid, dot or json."),
+    project_dir: Path | None = ProjectOption,
+) -> None:
+    """Print the platform graph (namespaces, workloads, Services, routes, calls, storage)
+    built from the rendered objects, the same graph the docs and charts are drawn from."""
+    if format not in export.FORMATS:
+        raise CmgenError(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
+    current = project(project_dir)
+    current.env_values(env)
+    build = pipeline.build(current, env, pipeline.Options(docs=False))
+    platform = graph.build(build.manifests, current.display(build.target.tree))
+    sys.stdout.write(export.export(platform, format))

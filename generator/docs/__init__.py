@@ -1,0 +1,60 @@
+"""The docs stage: the tree's analysis report, charts and scripts, generated from the
+rendered objects (never from values), so they describe exactly what the manifests create.
+
+``generate`` returns files relative to the env tree; the pipeline adds them to the build
+after lint. A file a project template already renders (e.g. its own ``scripts/cleanup.sh``)
+is left to the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.docs import charts, plan, report, templating
+from generator.graph import Graph, build
+from generator.graph.model import Route
+from generator.manifests import Manifest
+from generator.write import OutputFile
+
+REPORT = "docs/network-storage-analysis.md"
+SCREENSHOTS = "docs/screenshots"
+SCRIPTS = ("deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh", "cleanup.sh")
+
+
+def generate(
+    manifests: list[Manifest], tree: str, env: str, files: Mapping[str, OutputFile]
+) -> dict[str, OutputFile]:
+    """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree)."""
+    graph = build(manifests, tree)
+    kinds = {manifest.kind for manifest in manifests}
+    output = {REPORT: OutputFile(render_report(graph, env, {n: f.data for n, f in files.items()}, kinds).encode())}
+    for name, (kind, source) in charts.charts(graph).items():
+        output[f"{SCREENSHOTS}/{name}"] = OutputFile(charts.draw(kind, source))
+    for name, text in scripts(graph, env).items():
+        output[f"scripts/{name}"] = OutputFile(text.encode(), executable=True)
+    return {name: item for name, item in output.items() if name not in files}
+
+
+def render_report(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) -> str:
+    return templating.render("network-storage-analysis.md.j2", **report.context(graph, env, files, kinds))
+
+
+def scripts(graph: Graph, env: str) -> dict[str, str]:
+    steps = plan.plan(graph, env)
+    with_claims = {claim.namespace for claim in graph.claims}
+    routes_per_host: dict[str, Route] = {}
+    for route in graph.routes:
+        routes_per_host.setdefault(route.host, route)
+    context = {
+        "graph": graph,
+        "plan": steps,
+        "probes": steps.probes,
+        "concurrency": list(routes_per_host.values()),
+        "total": report.format_bytes(graph.requested_bytes) if graph.requested_bytes else "0",
+        "namespaces_without_claims": [ns.name for ns in graph.namespaces if ns.name not in with_claims
+                                      and any(ns.name == w.namespace for w in graph.workloads)],
+    }
+    return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
+
+
+__all__ = ["generate", "render_report", "scripts"]

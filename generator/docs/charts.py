@@ -1,0 +1,132 @@
+"""The three PNG charts of docs/screenshots/, drawn from graph views with matplotlib.
+
+matplotlib is imported inside ``draw`` only, so the rest of cmgen starts fast. The output
+is deterministic: the Agg canvas, DejaVu Sans (shipped with matplotlib), fixed sizes, no
+date or software name in the file. Each PNG records in a tEXt chunk the sha256 of the data
+it was drawn from (``pngmeta.SOURCE_KEY``); drift checks compare that, not pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+from typing import Any
+
+from generator import pngmeta
+from generator.graph import Graph, view
+from generator.graph.model import format_bytes
+
+# Bump when the drawing code changes what a chart shows: it is part of the source hash.
+CHART_VERSION = 1
+DPI = 100
+WIDTH_IN = 5.0  # one column, inches
+NODE_W = 4.0
+LINE_H = 0.24
+
+COLOURS = {
+    "client": ("#fde2e2", "#c0392b"),
+    "host": ("#ff6b6b", "#922b21"),
+    "workload": ("#d6eaf8", "#2874a6"),
+    "service": ("#fadbd8", "#922b21"),
+    "claim": ("#d5f5e3", "#1e8449"),
+    "class": ("#fcf3cf", "#b7950b"),
+}
+LINKS = {"route": "#c0392b", "call": "#2874a6", "mount": "#1e8449", "bind": "#b7950b"}
+CLASS_COLOURS = ("#2e86c1", "#28b463", "#d68910", "#8e44ad", "#c0392b", "#17a589")
+
+
+def source(kind: str, data: Any) -> str:
+    """What a chart is drawn from, as canonical JSON (its hash goes into the PNG)."""
+    return json.dumps({"chart": kind, "version": CHART_VERSION, "data": data}, sort_keys=True)
+
+
+def charts(graph: Graph) -> dict[str, tuple[str, str]]:
+    """File name -> (chart kind, source JSON) for the three charts of a graph."""
+    mesh = _mesh_data(graph)
+    storage = [dataclasses.asdict(claim) for claim in graph.claims]
+    classes = [dataclasses.asdict(sc) for sc in graph.storage_classes]
+    return {
+        "network-topology.png": ("topology", source("topology", dataclasses.asdict(view.topology(graph)))),
+        "service-mesh.png": ("mesh", source("mesh", mesh)),
+        "storage-usage.png": ("storage", source("storage", {"claims": storage, "classes": classes})),
+    }
+
+
+def _mesh_data(graph: Graph) -> dict[str, Any]:
+    mesh = dataclasses.asdict(view.topology(graph))
+    mesh["columns"] = mesh["columns"][2:] if graph.routes else mesh["columns"]
+    blocked = {
+        (view.node_id("w", e.source), f"{e.variable}:{e.port}" if e.port else e.variable):
+        not _allowed(graph, e.source, e.service, e.port)
+        for e in graph.edges
+    }
+    mesh["links"] = [
+        {**link, "blocked": blocked.get((link["source"], link["label"]), False)}
+        for link in mesh["links"] if link["kind"] == "call"
+    ]
+    mesh["replicas"] = {view.node_id("w", w.key): w.replicas for w in graph.workloads}
+    mesh["policies"] = dataclasses.asdict(graph.policies) if graph.policies else None
+    routed: set[str] = set()
+    for route in graph.routes:
+        service = graph.service(route.service)
+        routed.update(view.node_id("w", key) for key in (service.backends if service else ()))
+    mesh["routed"] = sorted(routed)
+    return mesh
+
+
+def _allowed(graph: Graph, source_key: str, service_key: str, port: int | None) -> bool:
+    """Whether the NetworkPolicies let ``source`` reach every backend of the Service."""
+    if graph.policies is None:
+        return True
+    service = graph.service(service_key)
+    for backend in service.backends if service else ():
+        target = graph.workload(backend)
+        number = _target_port(service, target, port) if service and target else None
+        allow = next((a for a in graph.policies.allows if a.source == source_key and a.target == backend), None)
+        if allow is None or (allow.ports != ("any",) and number is not None
+                             and not any(p.endswith(f"/{number}") for p in allow.ports)):
+            return False
+    return True
+
+
+def _target_port(service: Any, target: Any, port: int | None) -> int | None:
+    for entry in service.ports:
+        if port is None or entry.port == port:
+            if entry.target.isdigit():
+                return int(entry.target)
+            return next((p.number for p in target.ports if p.name == entry.target), None)
+    return None
+
+
+def digest(source_json: str) -> str:
+    return hashlib.sha256(source_json.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=32)
+def draw(kind: str, source_json: str) -> bytes:
+    """The PNG of a chart; cached per process by its source (same data, same picture)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from generator.docs import painter
+
+    data = json.loads(source_json)["data"]
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        figure = {"topology": painter.topology, "mesh": painter.mesh, "storage": painter.storage}[kind](data)
+        FigureCanvasAgg(figure)
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer,
+            format="png",
+            dpi=DPI,
+            metadata={"Software": None, pngmeta.SOURCE_KEY: digest(source_json)},
+        )
+    return buffer.getvalue()
+
+
+__all__ = ["charts", "digest", "draw", "format_bytes", "source"]

@@ -1,0 +1,133 @@
+"""What the scripts do, computed from the graph: files per apply stage, Secrets to create,
+rollouts and claims to wait for, and the checks of test-connectivity.sh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.graph import Graph
+from generator.graph.model import Workload
+
+STAGES = ("namespaces", "storage", "networking", "workloads")
+_STAGE_OF_KIND = {
+    "Namespace": 0,
+    "StorageClass": 1, "PersistentVolumeClaim": 1, "PersistentVolume": 1, "VolumeSnapshotClass": 1,
+    "Service": 2, "Ingress": 2, "IngressClass": 2, "NetworkPolicy": 2, "EndpointSlice": 2,
+}  # fmt: skip
+# Within a stage, files apply in this order of their kinds (after Helm's install order), so
+# a StorageClass exists before its claims and a ConfigMap before the pods that mount it.
+_ORDER = (
+    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget",
+    "ServiceAccount", "Secret", "ConfigMap", "StorageClass", "PersistentVolume",
+    "PersistentVolumeClaim", "Role", "RoleBinding", "Service", "DaemonSet", "Deployment",
+    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
+)  # fmt: skip
+MINIKUBE_PROVISIONER = "k8s.io/minikube-hostpath"
+
+
+@dataclass(frozen=True)
+class Secret:
+    name: str
+    namespaces: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A call of ``source`` to ``host:port``, tried from inside the caller's container."""
+
+    namespace: str
+    workload: str  # kubectl ref
+    container: str
+    host: str
+    port: int
+    health: str | None  # HTTP path to time (None: a TCP connect)
+
+
+@dataclass(frozen=True)
+class Persistence:
+    namespace: str
+    workload: str
+    selector: str
+    container: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    env: str
+    minikube: bool
+    files: dict[str, tuple[str, ...]]  # stage -> files
+    ingress_classes: tuple[str, ...]
+    secrets: tuple[Secret, ...]
+    workloads: tuple[Workload, ...]
+    claims_now: tuple[tuple[str, str], ...]  # (namespace, claim) bound without a consumer
+    claims_later: tuple[tuple[str, str], ...]  # WaitForFirstConsumer: bound once a pod mounts them
+    probes: tuple[Probe, ...]
+    persistence: tuple[Persistence, ...]
+
+
+def stage_of(kinds: tuple[str, ...]) -> int:
+    """A file is applied in the latest stage any of its kinds needs."""
+    return max((_STAGE_OF_KIND.get(kind, 3) for kind in kinds), default=3)
+
+
+def _rank(kinds: tuple[str, ...]) -> int:
+    return min((_ORDER.index(kind) if kind in _ORDER else len(_ORDER) for kind in kinds), default=len(_ORDER))
+
+
+def plan(graph: Graph, env: str) -> Plan:
+    files: dict[str, list[str]] = {stage: [] for stage in STAGES}
+    for name, kinds in graph.files.items():
+        files[STAGES[stage_of(kinds)]].append(name)
+    modes = {sc.name: sc.binding_mode for sc in graph.storage_classes}
+    later = tuple((c.namespace, c.name) for c in graph.claims
+                  if not c.template and modes.get(c.storage_class) == "WaitForFirstConsumer")
+    now = tuple((c.namespace, c.name) for c in graph.claims if not c.template and (c.namespace, c.name) not in later)
+    return Plan(
+        env=env,
+        minikube=env == "minikube" or any(sc.provisioner == MINIKUBE_PROVISIONER for sc in graph.storage_classes),
+        files={stage: tuple(sorted(names, key=lambda n: (_rank(graph.files[n]), n))) for stage, names in files.items()},
+        ingress_classes=tuple(sorted({r.ingress_class for r in graph.routes if r.ingress_class})),
+        secrets=_secrets(graph),
+        workloads=graph.workloads,
+        claims_now=now,
+        claims_later=later,
+        probes=_probes(graph),
+        persistence=_persistence(graph),
+    )
+
+
+def _secrets(graph: Graph) -> tuple[Secret, ...]:
+    """External Secrets: every namespace whose workloads read one gets a copy (same value)."""
+    namespaces: dict[str, set[str]] = {}
+    keys: dict[str, set[str]] = {}
+    for workload in graph.workloads:
+        for use in workload.secrets:
+            if use.external:
+                namespaces.setdefault(use.name, set()).add(workload.namespace)
+                keys.setdefault(use.name, set()).update(use.keys)
+    return tuple(Secret(name, tuple(sorted(found)), tuple(sorted(keys[name]))) for name, found in sorted(namespaces.items()))
+
+
+def _probes(graph: Graph) -> tuple[Probe, ...]:
+    probes = []
+    for edge in graph.edges:
+        source = graph.workload(edge.source)
+        service = graph.service(edge.service)
+        if source is None or service is None or edge.port is None:
+            continue
+        backends = [graph.workload(key) for key in service.backends]
+        health = next((w.health for w in backends if w is not None and w.health), None) if edge.http else None
+        probes.append(Probe(source.namespace, source.ref, source.container, service.dns, edge.port, health))
+    return tuple(probes)
+
+
+def _persistence(graph: Graph) -> tuple[Persistence, ...]:
+    found = []
+    for workload in graph.workloads:
+        if workload.mounts and workload.selector:
+            mount = workload.mounts[0]
+            selector = ",".join(f"{key}={value}" for key, value in workload.selector.items())
+            found.append(Persistence(workload.namespace, workload.ref, selector, mount.container, mount.path))
+    return tuple(found)

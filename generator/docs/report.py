@@ -1,0 +1,99 @@
+"""The facts of docs/network-storage-analysis.md, computed from the graph (the template
+``network-storage-analysis.md.j2`` only lays them out)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.graph import Graph, format_bytes
+from generator.graph.export import mermaid
+from generator.graph.view import dataflow, storage_summary, topology
+
+
+@dataclass(frozen=True)
+class Advice:
+    term: str  # short, mid, long
+    text: str
+
+
+def readme_link(files: dict[str, bytes]) -> tuple[str, int] | None:
+    """The link (relative to docs/) to the README section listing the tutorial's defects that
+    cmgen fixes, and how many rows it has; None when the tree has no such section."""
+    data = files.get("README.md")
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace")
+    for match in re.finditer(r"^## (.*fix.*)$", text, flags=re.MULTILINE | re.IGNORECASE):
+        body = text[match.end():].split("\n## ", 1)[0]
+        rows = len(re.findall(r"^\| *[0-9]+ *\|", body, flags=re.MULTILINE))
+        return f"../README.md#{_anchor(match.group(1))}", rows
+    return "../README.md", 0
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's heading anchor: lowercase, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def service_types(graph: Graph) -> str:
+    counts = Counter("headless" if s.headless else s.type for s in graph.services)
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items())) or "none"
+
+
+def matrix(graph: Graph) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the allow matrix: sources down, targets across (workloads and
+    outside peers); a cell lists the allowed ports."""
+    if graph.policies is None:
+        return [], []
+    allows = graph.policies.allows
+    sources = sorted({a.source for a in allows}, key=lambda key: (graph.workload(key) is not None, key))
+    targets = sorted({a.target for a in allows}, key=lambda key: (graph.workload(key) is None, key))
+    cells = {(a.source, a.target): ", ".join(a.ports) for a in allows}
+    rows = [[source] + [cells.get((source, target), "·") for target in targets] for source in sources]
+    return ["from \\ to"] + targets, rows
+
+
+def advice(graph: Graph, kinds: set[str]) -> list[Advice]:
+    """Recommendations, each triggered by what the objects lack."""
+    found = []
+    if graph.policies is None:
+        found.append(Advice("short", "Turn on NetworkPolicies (default deny, then allow the calls listed above) "
+                                     "on a CNI that enforces them; none are rendered for this env."))
+    if graph.routes and not any(route.tls for route in graph.routes):
+        found.append(Advice("short", "Serve the Ingress hosts over TLS (cert-manager); every route here is plain HTTP."))
+    if "ServiceMonitor" not in kinds and "PodMonitor" not in kinds:
+        found.append(Advice("short", "Monitoring: Prometheus + Grafana; no ServiceMonitor/PodMonitor is rendered."))
+    scaled = [w.name for w in graph.workloads if w.kind == "Deployment" and w.replicas > 1]
+    if scaled and "HorizontalPodAutoscaler" not in kinds:
+        found.append(Advice("mid", f"HorizontalPodAutoscalers for {', '.join(scaled)} (fixed replicas today)."))
+    if graph.claims and "CronJob" not in kinds:
+        found.append(Advice("mid", "Automated backups: a CronJob per database dumping it to storage "
+                                   "outside the cluster; none is rendered."))
+    if graph.claims and "VolumeSnapshotClass" not in kinds:
+        provisioners = ", ".join(sorted({sc.provisioner for sc in graph.storage_classes})) or "none"
+        found.append(Advice("mid", f"Volume snapshots need a CSI driver with a VolumeSnapshotClass; the "
+                                   f"provisioners here ({provisioners}) have none in the manifests."))
+    found.append(Advice("long", "A second cluster for disaster recovery, restored from the backups above."))
+    return found
+
+
+def context(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) -> dict[str, object]:
+    header, rows = matrix(graph)
+    by_class = storage_summary(graph)
+    return {
+        "graph": graph,
+        "env": env,
+        "readme": readme_link(files),
+        "service_types": service_types(graph),
+        "matrix_header": header,
+        "matrix_rows": rows,
+        "by_class": by_class,
+        "total": format_bytes(graph.requested_bytes) if graph.requested_bytes else "0",
+        "unmounted_workloads": [w.name for w in graph.workloads if not w.mounts],
+        "advice": advice(graph, kinds),
+        "topology": mermaid(topology(graph)),
+        "dataflow": mermaid(dataflow(graph)),
+        "kinds": kinds,
+    }

@@ -1,0 +1,289 @@
+"""Build the platform graph from rendered objects (never from values): whatever the
+templates, overlays or envs did, the graph describes what ``kubectl apply`` would create."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from math import ceil
+from typing import Any
+
+from generator.graph import model, policy
+from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
+from generator.lint.syntax import quantity
+from generator.manifests import Manifest
+
+EXTERNAL_SECRETS = "cmgen.io/external-secrets"
+_DNS = re.compile(
+    r"(?:(?P<scheme>[a-z]+)://)?(?P<service>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"
+    r"\.(?P<namespace>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b(?::(?P<port>[0-9]+))?"
+)
+_WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
+    """The graph of ``manifests``; ``tree`` is the prefix of their source names that the
+    graph's file names drop (scripts apply files relative to the tree)."""
+    manifests = list(manifests)
+    index = Index.build(manifests)
+    pods = [pod for pod in index.pods if pod.manifest.kind in _WORKLOADS]
+    workloads = [_workload(pod) for pod in pods]
+    by_pod = {id(pod): workload for pod, workload in zip(pods, workloads)}
+    services = sorted(
+        (_service(item, index, by_pod) for item in index.of_kind("Service")), key=_by_key
+    )
+    namespaces = _namespaces(index)
+    return model.Graph(
+        platform=_platform(manifests),
+        namespaces=namespaces,
+        workloads=tuple(sorted(workloads, key=_by_key)),
+        services=tuple(services),
+        routes=tuple(route for item in index.of_kind("Ingress") for route in _routes(item)),
+        edges=tuple(sorted(_edges(pods, by_pod, services), key=lambda e: (e.source, e.variable))),
+        storage_classes=tuple(
+            sorted((_storage_class(item) for item in index.of_kind("StorageClass")), key=lambda s: s.name)
+        ),
+        claims=tuple(sorted(_claims(index, workloads), key=_by_key)),
+        policies=policy.evaluate(list(index.of_kind("NetworkPolicy")), namespaces, workloads),
+        files=_files(manifests, tree),
+    )
+
+
+def _by_key(item: Any) -> tuple[str, str]:
+    return item.namespace, item.name
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    return {str(key): str(item) for key, item in sorted(mapping(value).items())}
+
+
+def _platform(manifests: list[Manifest]) -> str:
+    """The most common ``app.kubernetes.io/part-of`` label, else ``platform``."""
+    parts = Counter(str(m.metadata["labels"].get("app.kubernetes.io/part-of")) for m in manifests
+                    if isinstance(m.metadata.get("labels"), dict)
+                    and m.metadata["labels"].get("app.kubernetes.io/part-of"))
+    return sorted(parts.items(), key=lambda item: (-item[1], item[0]))[0][0] if parts else "platform"
+
+
+def _namespaces(index: Index) -> tuple[model.Namespace, ...]:
+    found = {m.name: _text_map(m.metadata.get("labels")) for m in index.of_kind("Namespace")}
+    for name in index.known_namespaces - set(found):
+        found[name] = {}
+    return tuple(
+        model.Namespace(name, {**labels, "kubernetes.io/metadata.name": name})
+        for name, labels in sorted(found.items())
+    )
+
+
+def _description(manifest: Manifest) -> str:
+    annotations = mapping(manifest.metadata.get("annotations"))
+    return next((str(v) for k, v in sorted(annotations.items()) if str(k).endswith("/description")), "")
+
+
+def _workload(pod: PodTemplate) -> model.Workload:
+    manifest = pod.manifest
+    containers = [container.data for container in pod.containers(init=False)]
+    claims = {
+        str(volume.get("name")): str(dig(volume, "persistentVolumeClaim", "claimName"))
+        for volume in map(mapping, sequence(pod.spec.get("volumes")))
+        if dig(volume, "persistentVolumeClaim", "claimName")
+    }
+    if manifest.kind == "StatefulSet":
+        for template in sequence(dig(manifest.data, "spec", "volumeClaimTemplates")):
+            name = str(dig(template, "metadata", "name"))
+            claims[name] = f"{name}-{manifest.name}-0"
+    mounts = [
+        model.Mount(claims[str(mount.get("name"))], str(container.get("name")), str(mount.get("mountPath")))
+        for container in containers
+        for mount in map(mapping, sequence(container.get("volumeMounts")))
+        if str(mount.get("name")) in claims
+    ]
+    ports = [
+        model.Port(str(port.get("name", "")), int(port["containerPort"]), str(port.get("protocol", "TCP")))
+        for container in containers
+        for port in map(mapping, sequence(container.get("ports")))
+        if isinstance(port.get("containerPort"), int)
+    ]
+    health = next(
+        (str(dig(c, "readinessProbe", "httpGet", "path")) for c in containers
+         if dig(c, "readinessProbe", "httpGet", "path")),
+        None,
+    )
+    return model.Workload(
+        kind=manifest.kind,
+        namespace=pod.namespace,
+        name=manifest.name,
+        replicas=pod.replicas,
+        labels=_text_map(pod.labels),
+        selector=_text_map(dig(manifest.data, "spec", "selector", "matchLabels")),
+        container=str(containers[0].get("name", "")) if containers else "",
+        images=tuple(str(c.get("image", "")) for c in containers),
+        ports=tuple(ports),
+        mounts=tuple(mounts),
+        secrets=_secrets(pod, containers),
+        health=health,
+        description=_description(manifest),
+    )
+
+
+def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.SecretUse, ...]:
+    """Secrets in the pod's volumes, with the keys read through ``*_FILE`` env paths."""
+    annotation = mapping(pod.manifest.metadata.get("annotations")).get(EXTERNAL_SECRETS, "")
+    external = {name.strip() for name in str(annotation).split(",") if name.strip()}
+    volumes = {
+        str(volume.get("name")): str(dig(volume, "secret", "secretName"))
+        for volume in map(mapping, sequence(pod.spec.get("volumes")))
+        if dig(volume, "secret", "secretName")
+    }
+    keys: dict[str, set[str]] = {name: set() for name in volumes.values()}
+    for container in containers:
+        values = [str(env.get("value")) for env in map(mapping, sequence(container.get("env")))]
+        for mount in map(mapping, sequence(container.get("volumeMounts"))):
+            secret = volumes.get(str(mount.get("name")))
+            prefix = str(mount.get("mountPath", "")).rstrip("/") + "/"
+            if secret is not None:
+                keys[secret].update(v.removeprefix(prefix) for v in values if v.startswith(prefix))
+        for env in map(mapping, sequence(container.get("env"))):
+            ref = mapping(dig(env, "valueFrom", "secretKeyRef"))
+            if ref.get("name"):
+                keys.setdefault(str(ref["name"]), set()).add(str(ref.get("key", "")))
+    for name in external:
+        keys.setdefault(name, set())
+    return tuple(
+        model.SecretUse(name, tuple(sorted(found - {""})), name in external)
+        for name, found in sorted(keys.items())
+    )
+
+
+def _service(manifest: Manifest, index: Index, by_pod: dict[int, model.Workload]) -> model.Service:
+    spec = mapping(manifest.data.get("spec"))
+    namespace = manifest.namespace or "default"
+    selected = index.select(namespace, spec.get("selector"), plain=True)
+    ports = [
+        model.ServicePort(
+            str(port.get("name", "")), int(port.get("port", 0)),
+            str(port.get("targetPort", port.get("port", ""))), str(port.get("protocol", "TCP")),
+        )
+        for port in map(mapping, sequence(spec.get("ports")))
+    ]
+    return model.Service(
+        namespace=namespace,
+        name=manifest.name,
+        type=str(spec.get("type", "ClusterIP")),
+        headless=spec.get("clusterIP") == "None",
+        ports=tuple(ports),
+        selector=_text_map(spec.get("selector")),
+        backends=tuple(sorted(by_pod[id(pod)].key for pod in selected if id(pod) in by_pod)),
+    )
+
+
+def _routes(manifest: Manifest) -> list[model.Route]:
+    spec = mapping(manifest.data.get("spec"))
+    namespace = manifest.namespace or "default"
+    tls_hosts = {str(host) for tls in map(mapping, sequence(spec.get("tls"))) for host in sequence(tls.get("hosts"))}
+    routes = []
+    for rule in map(mapping, sequence(spec.get("rules"))):
+        host = str(rule.get("host", "*"))
+        for path in map(mapping, sequence(dig(rule, "http", "paths"))):
+            service = mapping(dig(path, "backend", "service"))
+            port = mapping(service.get("port"))
+            routes.append(model.Route(
+                ingress=f"{namespace}/{manifest.name}",
+                ingress_class=str(spec.get("ingressClassName", "")),
+                host=host,
+                path=str(path.get("path", "/")),
+                path_type=str(path.get("pathType", "Prefix")),
+                service=f"{namespace}/{service.get('name', '')}",
+                port=str(port.get("number", port.get("name", ""))),
+                tls=host in tls_hosts,
+            ))
+    return routes
+
+
+def _edges(
+    pods: list[PodTemplate], by_pod: dict[int, model.Workload], services: list[model.Service]
+) -> list[model.Edge]:
+    known = {service.key: service for service in services}
+    edges = []
+    for pod in pods:
+        for container in pod.containers():
+            env = {str(e.get("name")): str(e.get("value", "")) for e in map(mapping, sequence(container.data.get("env")))}
+            for variable, value in env.items():
+                for match in _DNS.finditer(value):
+                    service = known.get(f"{match['namespace']}/{match['service']}")
+                    if service is None:
+                        continue
+                    edges.append(model.Edge(
+                        by_pod[id(pod)].key, variable, service.key,
+                        _edge_port(match["port"], env, variable, service),
+                        match["scheme"] in ("http", "https") or any(p.name.startswith("http") for p in service.ports),
+                    ))
+    return edges
+
+
+def _edge_port(explicit: str | None, env: dict[str, str], variable: str, service: model.Service) -> int | None:
+    """The port in the URL, else the sibling ``<PREFIX>_PORT`` variable, else the only port."""
+    if explicit:
+        return int(explicit)
+    sibling = env.get(variable.rpartition("_")[0] + "_PORT", "")
+    if sibling.isdigit():
+        return int(sibling)
+    return service.ports[0].port if len(service.ports) == 1 else None
+
+
+def _storage_class(manifest: Manifest) -> model.StorageClass:
+    data = manifest.data
+    annotations = mapping(manifest.metadata.get("annotations"))
+    return model.StorageClass(
+        name=manifest.name,
+        provisioner=str(data.get("provisioner", "")),
+        reclaim_policy=str(data.get("reclaimPolicy", "Delete")),
+        expansion=data.get("allowVolumeExpansion") is True,
+        binding_mode=str(data.get("volumeBindingMode", "Immediate")),
+        default=str(annotations.get("storageclass.kubernetes.io/is-default-class")) == "true",
+    )
+
+
+def _claim(namespace: str, name: str, spec: dict[str, Any], mounted_by: tuple[str, ...], template: bool) -> model.Claim:
+    request = dig(spec, "resources", "requests", "storage")
+    amount = quantity(request)
+    return model.Claim(
+        namespace=namespace,
+        name=name,
+        storage_class=str(spec.get("storageClassName") or ""),
+        request=str(request or ""),
+        bytes=ceil(amount) if amount is not None else 0,
+        access_modes=tuple(str(mode) for mode in sequence(spec.get("accessModes"))),
+        mounted_by=mounted_by,
+        template=template,
+    )
+
+
+def _claims(index: Index, workloads: list[model.Workload]) -> list[model.Claim]:
+    def users(namespace: str, name: str) -> tuple[str, ...]:
+        return tuple(sorted({w.key for w in workloads if w.namespace == namespace and any(m.claim == name for m in w.mounts)}))
+
+    claims = [
+        _claim(m.namespace or "default", m.name, mapping(m.data.get("spec")), users(m.namespace or "default", m.name), False)
+        for m in index.of_kind("PersistentVolumeClaim")
+    ]
+    for manifest in index.of_kind("StatefulSet"):
+        namespace = manifest.namespace or "default"
+        replicas = dig(manifest.data, "spec", "replicas")
+        for template in sequence(dig(manifest.data, "spec", "volumeClaimTemplates")):
+            for ordinal in range(replicas if isinstance(replicas, int) else 1):
+                name = f"{dig(template, 'metadata', 'name')}-{manifest.name}-{ordinal}"
+                spec = mapping(mapping(template).get("spec"))
+                claims.append(_claim(namespace, name, spec, (f"{namespace}/{manifest.name}",), True))
+    return claims
+
+
+def _files(manifests: list[Manifest], tree: str) -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {}
+    for manifest in manifests:
+        name = manifest.source.name.removeprefix(tree.rstrip("/") + "/") if tree else manifest.source.name
+        found = kinds.setdefault(name, [])
+        if manifest.kind not in found:
+            found.append(manifest.kind)
+    return {name: tuple(found) for name, found in sorted(kinds.items())}

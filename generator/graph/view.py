@@ -1,0 +1,153 @@
+"""Views of the graph for drawing: columns of nodes (tiers, left to right) and links.
+
+Mermaid, DOT and the PNG charts all draw these views, so every picture of the platform
+shows the same facts in the same order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.graph.model import Graph, Workload, format_bytes
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    lines: tuple[str, ...]  # first line is the name
+    kind: str  # client, host, workload, service, claim, class
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    label: str
+    kind: str  # route, call, mount, bind
+    anchor: int = 0  # the line of the source node this link leaves from (0: anywhere)
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    columns: tuple[Column, ...]
+    links: tuple[Link, ...]
+
+
+def node_id(*parts: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(parts)).strip("_")
+
+
+def _workload_node(graph: Graph, workload: Workload) -> tuple[Node, list[Link]]:
+    """A workload with the Services selecting it, then one line per call it makes (the
+    call's link leaves from that line)."""
+    lines = [workload.name, f"{workload.kind} ×{workload.replicas}"]
+    for service in graph.services:
+        if workload.key in service.backends:
+            ports = ",".join(str(port.port) for port in service.ports)
+            kind = "headless" if service.headless else service.type
+            lines.append(f"svc {service.name} :{ports} {kind}")
+    links = []
+    for edge in graph.edges:
+        if edge.source == workload.key:
+            port = f":{edge.port}" if edge.port else ""
+            name = edge.service.partition("/")[2]
+            lines.append(f"{edge.variable} → {name}{port}")
+            for target in _targets(graph, edge.service):
+                links.append(Link(node_id("w", workload.key), target, f"{edge.variable}{port}", "call", len(lines) - 1))
+    return Node(node_id("w", workload.key), tuple(lines), "workload"), links
+
+
+def _hosts(graph: Graph) -> tuple[Column, list[Link]]:
+    """One node per Ingress host, one line per path (its route leaves from that line)."""
+    nodes, links = [], []
+    for host in sorted({route.host for route in graph.routes}):
+        lines = [host]
+        for route in (r for r in graph.routes if r.host == host):
+            lines.append(f"{route.path} → {route.service.partition('/')[2]}:{route.port}")
+            for target in _targets(graph, route.service):
+                links.append(Link(node_id("h", host), target, f"{route.path} :{route.port}", "route", len(lines) - 1))
+        nodes.append(Node(node_id("h", host), tuple(lines), "host"))
+    return Column("Ingress", tuple(nodes)), links
+
+
+def _namespace_columns(graph: Graph) -> tuple[list[Column], list[Link]]:
+    columns, links = [], []
+    for tier in graph.tiers():
+        for namespace in tier:
+            nodes = []
+            for workload in graph.workloads:
+                if workload.namespace == namespace:
+                    node, calls = _workload_node(graph, workload)
+                    nodes.append(node)
+                    links.extend(calls)
+            orphans = [
+                Node(node_id("s", s.key), (s.name, f"Service {s.type}", "no backing workload"), "service")
+                for s in graph.services
+                if s.namespace == namespace and not s.backends
+            ]
+            if nodes or orphans:
+                columns.append(Column(f"namespace {namespace}", tuple(nodes + orphans)))
+    return columns, links
+
+
+def _targets(graph: Graph, service_key: str) -> list[str]:
+    service = graph.service(service_key)
+    if service is None:
+        return []
+    if not service.backends:
+        return [node_id("s", service.key)]
+    return [node_id("w", key) for key in service.backends]
+
+
+def topology(graph: Graph) -> View:
+    """Clients -> Ingress hosts -> workloads (with their Services) by namespace tier."""
+    clients = Column("Clients", (Node("clients", ("clients",), "client"),))
+    hosts, routes = _hosts(graph)
+    links = [Link("clients", node.id, "HTTP", "route") for node in hosts.nodes]
+    columns = [clients, hosts] if hosts.nodes else []
+    namespaces, calls = _namespace_columns(graph)
+    return View(
+        f"{graph.platform} network topology",
+        tuple(columns + namespaces),
+        tuple(links + routes + calls),
+    )
+
+
+def dataflow(graph: Graph) -> View:
+    """The topology plus where data rests: workloads -> PVCs -> StorageClasses."""
+    base = topology(graph)
+    claims = tuple(
+        Node(node_id("c", c.key), (c.name, f"{c.request} {c.storage_class or '(default class)'}"), "claim")
+        for c in graph.claims
+    )
+    classes = tuple(
+        Node(node_id("sc", sc.name), (sc.name, sc.provisioner, f"reclaim {sc.reclaim_policy}"), "class")
+        for sc in graph.storage_classes
+    )
+    links = list(base.links)
+    for claim in graph.claims:
+        for user in claim.mounted_by:
+            links.append(Link(node_id("w", user), node_id("c", claim.key), "mounts", "mount"))
+        if claim.storage_class:
+            links.append(Link(node_id("c", claim.key), node_id("sc", claim.storage_class), "", "bind"))
+    columns = list(base.columns)
+    if claims:
+        columns.append(Column("PersistentVolumeClaims", claims))
+    if classes:
+        columns.append(Column("StorageClasses", classes))
+    return View(f"{graph.platform} data flow", tuple(columns), tuple(links))
+
+
+def storage_summary(graph: Graph) -> list[tuple[str, int, str]]:
+    """(class, requested bytes, as a quantity) per StorageClass, in name order."""
+    totals: dict[str, int] = {}
+    for claim in graph.claims:
+        totals[claim.storage_class or "(default)"] = totals.get(claim.storage_class or "(default)", 0) + claim.bytes
+    return [(name, amount, format_bytes(amount)) for name, amount in sorted(totals.items())]

@@ -1,0 +1,34 @@
+"""The scripts' plan is computed from objects, for any env."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from generator import docs
+from generator.docs import plan
+from generator.pipeline import Build
+from generator.project import Project
+from tests.conftest import graph_of
+
+
+def test_files_apply_by_stage_and_kind_order(minikube_build: Build, repo_project: Project) -> None:
+    steps = plan.plan(graph_of(minikube_build, repo_project), "minikube")
+    assert steps.files["storage"][0] == "k8s-manifests/storage/storage-classes.yaml"
+    assert steps.files["workloads"][:2] == ("k8s-manifests/workloads/pod-disruption-budgets.yaml",
+                                            "k8s-manifests/workloads/web-nginx-config.yaml")
+    assert steps.claims_now == () and len(steps.claims_later) == 4  # all WaitForFirstConsumer
+    assert [(s.name, s.namespaces, s.keys) for s in steps.secrets][0] == (
+        "mongodb-product-credentials", ("backend", "data"), ("password",))
+
+
+def test_another_cluster_gets_no_minikube_calls(minikube_build: Build, repo_project: Project) -> None:
+    graph = graph_of(minikube_build, repo_project)
+    classes = tuple(dataclasses.replace(sc, provisioner="ebs.csi.aws.com", binding_mode="Immediate")
+                    for sc in graph.storage_classes)
+    elsewhere = dataclasses.replace(graph, storage_classes=classes)
+    steps = plan.plan(elsewhere, "prod")
+    assert not steps.minikube and len(steps.claims_now) == 4
+    scripts = docs.scripts(elsewhere, "prod")
+    assert "minikube" not in scripts["deploy-networking.sh"] + scripts["test-connectivity.sh"]
+    assert "get ingress cloudmart-frontend -o 'jsonpath={.status.loadBalancer.ingress[0].ip}'" in scripts["test-connectivity.sh"]
+    assert "wait --for=jsonpath='{.status.phase}'=Bound pvc/postgres-user-data" in scripts["deploy-storage.sh"]

