@@ -115,7 +115,7 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
     )
     result.findings.extend(report.findings)
     result.findings.extend(lint.lint(result.manifests))
-    if options.docs:
+    if options.docs and project.config.docs:
         tree = project.display(target.tree)
         result.files.update(docs.generate(result.manifests, tree, env, result.files))
     return result

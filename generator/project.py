@@ -28,11 +28,12 @@ DEFAULT_TREE = "week3/day3"
 DEFAULT_KUBE_VERSION = "1.35"
 
 _ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-_CONFIG_KEYS = {"tree", "kubeVersion", "crds"}
+_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs"}
 _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
     ("crds", list, "a list of paths"),
+    ("docs", bool, "true or false"),
 )
 
 
@@ -51,6 +52,7 @@ class Config:
     tree: Path = Path(DEFAULT_TREE)
     kube_version: str = DEFAULT_KUBE_VERSION
     crds: tuple[Path, ...] = field(default_factory=tuple)
+    docs: bool = False  # the tutorial's report, charts and scripts in every env's tree
 
 
 @dataclass(frozen=True)
@@ -188,4 +190,4 @@ def _read_config(path: Path, root: Path) -> Config:
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
     crds = tuple(root / str(entry) for entry in data.get("crds", []))
-    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds)
+    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))
