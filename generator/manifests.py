@@ -15,6 +15,7 @@ from typing import Any
 from generator import yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding, Severity
+from generator.project import STATE_FILE
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
@@ -129,3 +130,26 @@ def load_paths(paths: Iterable[str]) -> list[Manifest]:
             text = yamlio.read_text(Path(entry), entry)
         manifests.extend(from_text(text, entry))
     return manifests
+
+
+def by_tree(manifests: list[Manifest]) -> list[list[Manifest]]:
+    """Split manifests into the sets that are deployed together.
+
+    A tree that cmgen generated (its root holds cmgen's record of written files) is one
+    set: ``out/minikube`` and ``out/prod`` are linted apart, so the same Service in two
+    envs is not a duplicate. Everything else forms one set.
+    """
+    groups: dict[str, list[Manifest]] = {}
+    roots: dict[Path, str] = {}
+    for manifest in manifests:
+        groups.setdefault(_tree_of(Path(manifest.source.name), roots), []).append(manifest)
+    return list(groups.values())
+
+
+def _tree_of(file: Path, roots: dict[Path, str]) -> str:
+    folder = file.resolve().parent if file.name not in ("-", "<stdin>") else Path.cwd()
+    if folder not in roots:
+        found = next((str(d) for d in (folder, *folder.parents) if (d / STATE_FILE).is_file()), "")
+        roots[folder] = found
+    return roots[folder]
+

@@ -70,3 +70,21 @@ def test_check_hook_passes_on_a_clean_tree_and_fails_on_a_tampered_one(consumer:
     tampered = try_repo(consumer, "cmgen-check")
     assert tampered.returncode != 0
     assert "networking/ingress.yaml" in tampered.stdout + tampered.stderr
+
+
+def test_validate_and_lint_hooks_pass_clean_and_fail_on_a_broken_manifest(consumer: Path) -> None:
+    for hook in ("cmgen-validate", "cmgen-lint"):
+        clean = try_repo(consumer, hook)
+        assert clean.returncode == 0, hook + clean.stdout + clean.stderr
+
+    target = consumer / "out/minikube/week3/day3/k8s-manifests/networking/api-services.yaml"
+    original = target.read_text()
+    target.write_text(original.replace("port: 8080", 'port: "eighty"', 1))
+    invalid = try_repo(consumer, "cmgen-validate")
+    assert invalid.returncode != 0
+    assert "api-services.yaml" in invalid.stdout and "error[schema]" in invalid.stdout
+
+    target.write_text(original.replace("app: user-service", "app: no-such-pods", 1))
+    dangling = try_repo(consumer, "cmgen-lint")
+    assert dangling.returncode != 0
+    assert "error[service-selector]" in dangling.stdout

@@ -11,7 +11,7 @@ from generator.cli.app import BAD_INPUT, FINDINGS, OK, command, echo_lines
 from generator.errors import CmgenError
 from generator.findings import has_errors
 from generator.lint import RULES, lint
-from generator.manifests import load_paths
+from generator.manifests import by_tree, load_paths
 
 
 def rule_infos() -> dict[str, report.RuleInfo]:
@@ -37,7 +37,7 @@ def lint_command(
         raise CmgenError(f"--output must be one of {', '.join(report.FORMATS)}, not {output!r}")
     if not paths:
         raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
-    findings = lint(load_paths(paths))
+    findings = sorted(finding for group in by_tree(load_paths(paths)) for finding in lint(group))
     if output == "json":
         typer.echo(report.json_text(findings), nl=False)
     elif output == "sarif":
