@@ -84,7 +84,9 @@ def test_validate_and_lint_hooks_pass_clean_and_fail_on_a_broken_manifest(consum
     assert invalid.returncode != 0
     assert "api-services.yaml" in invalid.stdout and "error[schema]" in invalid.stdout
 
-    target.write_text(original.replace("app: user-service", "app: no-such-pods", 1))
+    selector = "  selector:\n    app: user-service\n"
+    assert selector in original
+    target.write_text(original.replace(selector, "  selector:\n    app: no-such-pods\n", 1))
     dangling = try_repo(consumer, "cmgen-lint")
     assert dangling.returncode != 0
     assert "error[service-selector]" in dangling.stdout
