@@ -1,29 +1,38 @@
-"""The docs stage in the pipeline: which files, executable scripts, templates win."""
+"""Claims in the docs that are facts of the code are checked against the code."""
 
 from __future__ import annotations
 
-from generator import docs, pipeline
-from generator.pipeline import Build
-from generator.project import Project
-from generator.write import OutputFile
+import re
+from pathlib import Path
+
+from generator.lint import RULES
+from generator.manifests import from_text
+from generator.validate import validate
+from tests.conftest import REPO
 
 
-def test_the_pipeline_adds_report_charts_and_executable_scripts(minikube_build: Build) -> None:
-    names = {name for name in minikube_build.files if name.startswith(("docs/", "scripts/"))}
-    assert names == {docs.REPORT} | {f"docs/screenshots/{n}" for n in
-                                     ("network-topology.png", "service-mesh.png", "storage-usage.png")} | {
-        f"scripts/{n}" for n in docs.SCRIPTS}
-    assert all(minikube_build.files[f"scripts/{n}"].executable for n in docs.SCRIPTS)
-    assert not minikube_build.files[docs.REPORT].executable
+def test_lint_doc_lists_every_rule_with_its_severity() -> None:
+    text = (REPO / "docs" / "lint.md").read_text()
+    documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", text, re.MULTILINE))
+    assert documented == {rule.id: rule.severity for rule in RULES}
 
 
-def test_a_project_template_wins_over_a_generated_file(minikube_build: Build, repo_project: Project) -> None:
-    own = {"scripts/cleanup.sh": OutputFile(b"#!/bin/sh\n", True)}
-    tree = repo_project.display(minikube_build.target.tree)
-    generated = docs.generate(minikube_build.manifests, tree, "minikube", own)
-    assert "scripts/cleanup.sh" not in generated and "scripts/deploy-all.sh" in generated
+def test_readme_test_line_is_what_ci_runs() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme, re.DOTALL)
+    test_line = next(block for block in blocks if "pytest" in block)
+    assert test_line in ci
 
 
-def test_docs_can_be_left_out(repo_project: Project) -> None:
-    build = pipeline.build(repo_project, "minikube", pipeline.Options(docs=False))
-    assert not [name for name in build.files if name.startswith(("docs/", "scripts/"))]
+def test_kubernetes_objects_shown_in_the_docs_are_valid(shared_crds: Path) -> None:
+    """Every YAML example in docs/ that is a Kubernetes object passes strict validation."""
+    manifests = []
+    for doc in sorted((REPO / "docs").glob("*.md")):
+        for number, block in enumerate(re.findall(r"```yaml\n(.*?)```", doc.read_text(), re.DOTALL)):
+            name = f"{doc.name}#yaml-{number}"
+            found = [m for m in from_text(block, name) if "apiVersion" in m.data and "kind" in m.data]
+            manifests.extend(found)
+    assert any(m.kind == "Kustomization" for m in manifests)  # the Flux example is among them
+    report = validate(manifests, "1.35", [shared_crds], require_schemas=True)
+    assert report.ok, "\n".join(finding.text() for finding in report.findings)

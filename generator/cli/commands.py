@@ -97,8 +97,10 @@ def check_command(
     require_schemas: bool = RequireSchemasOption,
     project_dir: Path | None = ProjectOption,
 ) -> None:
-    """Render in memory, validate and lint, and compare with the tree on disk (exit 1 on
-    any error: an invalid object, a lint error, a drifted, missing or stray file)."""
+    """Render in memory, validate, lint and compare with the tree on disk.
+
+    Exit 1 on any error: an invalid object, a lint error, a drifted, missing or stray file.
+    """
     current = project(project_dir)
     renderer = render.Renderer(current)
     findings: list[Finding] = []

@@ -19,8 +19,11 @@ def graph_command(
     format: str = typer.Option("mermaid", "--format", "-f", help="mermaid, dot or json."),
     project_dir: Path | None = ProjectOption,
 ) -> None:
-    """Print the platform graph (namespaces, workloads, Services, routes, calls, storage)
-    built from the rendered objects, the same graph the docs and charts are drawn from."""
+    """Print the platform graph of an env's rendered objects.
+
+    Namespaces, workloads, Services, routes, calls and storage: the graph the docs and
+    charts are drawn from.
+    """
     if format not in export.FORMATS:
         raise CmgenError(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
     current = project(project_dir)
