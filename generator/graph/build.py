@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from math import ceil
 from typing import Any
 
-from generator.graph import model, policy
+from generator.graph import model, policy, storage
+from generator.lint.configrefs import EXTERNAL_SECRETS
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
-from generator.lint.syntax import quantity
 from generator.manifests import Manifest
 
-EXTERNAL_SECRETS = "cmgen.io/external-secrets"
 _DNS = re.compile(
     r"(?:(?P<scheme>[a-z]+)://)?(?P<service>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"
     r"\.(?P<namespace>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b(?::(?P<port>[0-9]+))?"
@@ -42,9 +40,9 @@ def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
         routes=tuple(route for item in index.of_kind("Ingress") for route in _routes(item)),
         edges=tuple(sorted(_edges(pods, by_pod, services), key=lambda e: (e.source, e.variable))),
         storage_classes=tuple(
-            sorted((_storage_class(item) for item in index.of_kind("StorageClass")), key=lambda s: s.name)
+            sorted((storage.storage_class(item) for item in index.of_kind("StorageClass")), key=lambda s: s.name)
         ),
-        claims=tuple(sorted(_claims(index, workloads), key=_by_key)),
+        claims=tuple(sorted(storage.claims(index, workloads), key=_by_key)),
         policies=policy.evaluate(list(index.of_kind("NetworkPolicy")), namespaces, workloads),
         files=_files(manifests, tree),
     )
@@ -230,53 +228,6 @@ def _edge_port(explicit: str | None, env: dict[str, str], variable: str, service
     if sibling.isdigit():
         return int(sibling)
     return service.ports[0].port if len(service.ports) == 1 else None
-
-
-def _storage_class(manifest: Manifest) -> model.StorageClass:
-    data = manifest.data
-    annotations = mapping(manifest.metadata.get("annotations"))
-    return model.StorageClass(
-        name=manifest.name,
-        provisioner=str(data.get("provisioner", "")),
-        reclaim_policy=str(data.get("reclaimPolicy", "Delete")),
-        expansion=data.get("allowVolumeExpansion") is True,
-        binding_mode=str(data.get("volumeBindingMode", "Immediate")),
-        default=str(annotations.get("storageclass.kubernetes.io/is-default-class")) == "true",
-    )
-
-
-def _claim(namespace: str, name: str, spec: dict[str, Any], mounted_by: tuple[str, ...], template: bool) -> model.Claim:
-    request = dig(spec, "resources", "requests", "storage")
-    amount = quantity(request)
-    return model.Claim(
-        namespace=namespace,
-        name=name,
-        storage_class=str(spec.get("storageClassName") or ""),
-        request=str(request or ""),
-        bytes=ceil(amount) if amount is not None else 0,
-        access_modes=tuple(str(mode) for mode in sequence(spec.get("accessModes"))),
-        mounted_by=mounted_by,
-        template=template,
-    )
-
-
-def _claims(index: Index, workloads: list[model.Workload]) -> list[model.Claim]:
-    def users(namespace: str, name: str) -> tuple[str, ...]:
-        return tuple(sorted({w.key for w in workloads if w.namespace == namespace and any(m.claim == name for m in w.mounts)}))
-
-    claims = [
-        _claim(m.namespace or "default", m.name, mapping(m.data.get("spec")), users(m.namespace or "default", m.name), False)
-        for m in index.of_kind("PersistentVolumeClaim")
-    ]
-    for manifest in index.of_kind("StatefulSet"):
-        namespace = manifest.namespace or "default"
-        replicas = dig(manifest.data, "spec", "replicas")
-        for template in sequence(dig(manifest.data, "spec", "volumeClaimTemplates")):
-            for ordinal in range(replicas if isinstance(replicas, int) else 1):
-                name = f"{dig(template, 'metadata', 'name')}-{manifest.name}-{ordinal}"
-                spec = mapping(mapping(template).get("spec"))
-                claims.append(_claim(namespace, name, spec, (f"{namespace}/{manifest.name}",), True))
-    return claims
 
 
 def _files(manifests: list[Manifest], tree: str) -> dict[str, tuple[str, ...]]:
