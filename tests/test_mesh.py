@@ -221,4 +221,6 @@ def test_fluent_bit(rendered: dict[str, list[dict[str, Any]]]) -> None:
     (config,) = [c for c in _of(objects, "ConfigMap") if c["metadata"]["name"] == "fluent-bit"]
     text = config["data"]["fluent-bit.conf"]
     assert "Path              /var/log/containers/*.log" in text and "Name                kubernetes" in text
-    assert "Host                elasticsearch-master.elastic.svc.cluster.local" in text
+    assert "Host                ${ELASTICSEARCH_HOST}" in text
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env == {"ELASTICSEARCH_HOST": "elasticsearch-master.elastic.svc.cluster.local", "ELASTICSEARCH_PORT": "9200"}

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from math import ceil
 from typing import Any
 
-from generator.graph import model, policy
+from generator.graph import mesh, model, policy
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
 from generator.lint.syntax import quantity
 from generator.manifests import Manifest
@@ -47,6 +47,9 @@ def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
         claims=tuple(sorted(_claims(index, workloads), key=_by_key)),
         policies=policy.evaluate(list(index.of_kind("NetworkPolicy")), namespaces, workloads),
         files=_files(manifests, tree),
+        mtls=mesh.mtls(index),
+        splits=mesh.splits(index, services, workloads),
+        telemetry=mesh.telemetry(pods, {id(pod): w.key for pod, w in zip(pods, workloads)}),
     )
 
 
