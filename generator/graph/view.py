@@ -157,8 +157,8 @@ def observability(graph: Graph) -> View:
     """Mesh routes and telemetry: weighted splits Service -> workloads, and the traces and
     logs workloads send to collectors outside the platform."""
     routed = sorted({split.service for split in graph.splits})
-    services = []
-    links = []
+    services: list[Node] = []
+    links: list[Link] = []
     for key in routed:
         namespace, _, name = key.partition("/")
         shares = [s for s in graph.splits if s.service == key]
