@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from generator.graph import Graph, format_bytes
 from generator.graph.export import mermaid
-from generator.graph.view import dataflow, storage_summary, topology
+from generator.graph.view import dataflow, observability, storage_summary, topology
 
 
 @dataclass(frozen=True)
@@ -95,5 +95,6 @@ def context(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) ->
         "advice": advice(graph, kinds),
         "topology": mermaid(topology(graph)),
         "dataflow": mermaid(dataflow(graph)),
+        "observability": mermaid(observability(graph)) if graph.splits or graph.telemetry else "",
         "kinds": kinds,
     }

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from generator.graph import model, policy, storage
+from generator.graph import mesh, model, policy, storage
 from generator.lint.configrefs import EXTERNAL_SECRETS
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
 from generator.manifests import Manifest
@@ -45,6 +45,9 @@ def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
         claims=tuple(sorted(storage.claims(index, workloads), key=_by_key)),
         policies=policy.evaluate(list(index.of_kind("NetworkPolicy")), namespaces, workloads),
         files=_files(manifests, tree),
+        mtls=mesh.mtls(index),
+        splits=mesh.splits(index, services, workloads),
+        telemetry=mesh.telemetry(pods, {id(pod): w.key for pod, w in zip(pods, workloads)}),
     )
 
 

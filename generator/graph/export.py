@@ -9,7 +9,7 @@ from generator.graph.model import Graph, format_bytes
 from generator.graph.view import View, dataflow
 
 FORMATS = ("mermaid", "dot", "json")
-_ARROWS = {"route": "-->", "call": "-->", "mount": "-.->", "bind": "-.->"}
+_ARROWS = {"route": "-->", "call": "-->", "mount": "-.->", "bind": "-.->", "split": "==>", "traces": "-.->", "logs": "-.->"}
 _STYLES = {
     "client": "fill:#fde2e2,stroke:#c0392b",
     "host": "fill:#ff6b6b,stroke:#c0392b,color:#fff",
@@ -17,6 +17,7 @@ _STYLES = {
     "service": "fill:#fadbd8,stroke:#922b21",
     "claim": "fill:#d5f5e3,stroke:#1e8449",
     "class": "fill:#fcf3cf,stroke:#b7950b",
+    "sink": "fill:#e8daef,stroke:#6c3483",
 }
 
 

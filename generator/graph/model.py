@@ -175,6 +175,26 @@ class Policies:
 
 
 @dataclass(frozen=True)
+class Split:
+    """One weighted destination of an Istio VirtualService route to a Service."""
+
+    service: str  # namespace/name
+    subset: str
+    weight: int
+    workloads: tuple[str, ...]  # keys of the workloads whose pods the subset selects
+
+
+@dataclass(frozen=True)
+class Telemetry:
+    """Observability traffic leaving a workload: ``traces`` (OTLP) or ``logs`` (a node log
+    shipper); ``target`` is host:port."""
+
+    source: str  # workload key
+    signal: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Graph:
     platform: str
     namespaces: tuple[Namespace, ...] = ()
@@ -186,6 +206,9 @@ class Graph:
     claims: tuple[Claim, ...] = ()
     policies: Policies | None = None
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # file -> kinds in it
+    mtls: dict[str, str] = field(default_factory=dict)  # namespace -> Istio mTLS mode
+    splits: tuple[Split, ...] = ()
+    telemetry: tuple[Telemetry, ...] = ()
 
     def workload(self, key: str) -> Workload | None:
         return next((item for item in self.workloads if item.key == key), None)

@@ -151,3 +151,31 @@ def storage_summary(graph: Graph) -> list[tuple[str, int, str]]:
     for claim in graph.claims:
         totals[claim.storage_class or "(default)"] = totals.get(claim.storage_class or "(default)", 0) + claim.bytes
     return [(name, amount, format_bytes(amount)) for name, amount in sorted(totals.items())]
+
+
+def observability(graph: Graph) -> View:
+    """Mesh routes and telemetry: weighted splits Service -> workloads, and the traces and
+    logs workloads send to collectors outside the platform."""
+    routed = sorted({split.service for split in graph.splits})
+    services: list[Node] = []
+    links: list[Link] = []
+    for key in routed:
+        namespace, _, name = key.partition("/")
+        shares = [s for s in graph.splits if s.service == key]
+        lines = [name, f"mTLS {graph.mtls.get(namespace, 'none')}", " / ".join(f"{s.subset} {s.weight}%" for s in shares)]
+        services.append(Node(node_id("s", key), tuple(lines), "service"))
+        for share in shares:
+            links.extend(Link(node_id("s", key), node_id("w", w), f"{share.subset} {share.weight}%", "split")
+                         for w in share.workloads)
+    sources = sorted({w for s in graph.splits for w in s.workloads} | {t.source for t in graph.telemetry})
+    workloads = tuple(
+        Node(node_id("w", key), (key.partition("/")[2], f"namespace {key.partition('/')[0]}"), "workload")
+        for key in sources
+    )
+    sinks = sorted({(t.signal, t.target) for t in graph.telemetry})
+    targets = tuple(Node(node_id("t", signal, target), (target.split(".")[0], f"{signal} ← {target}"), "sink")
+                    for signal, target in sinks)
+    links.extend(Link(node_id("w", t.source), node_id("t", t.signal, t.target), t.signal, t.signal) for t in graph.telemetry)
+    columns = [Column(title, nodes) for title, nodes in
+               (("Mesh routes", tuple(services)), ("Workloads", workloads), ("Telemetry sinks", targets)) if nodes]
+    return View(f"{graph.platform} mesh and observability", tuple(columns), tuple(links))

@@ -43,6 +43,9 @@ kubectl delete --ignore-not-found -f k8s-manifests/storage/volume-snapshots.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/networking/cluster-issuers.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/monitoring/service-monitors.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/monitoring/prometheus-rules.yaml
+kubectl delete --ignore-not-found -f k8s-manifests/monitoring/pod-monitors.yaml
+kubectl delete --ignore-not-found -f k8s-manifests/mesh/traffic-split.yaml
+kubectl delete --ignore-not-found -f k8s-manifests/mesh/peer-authentication.yaml
 kubectl delete --ignore-not-found -f gitops/argocd-application.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/backup-cronjobs.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/database-statefulsets.yaml
@@ -51,7 +54,9 @@ kubectl delete --ignore-not-found -f k8s-manifests/workloads/frontend-deployment
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/cache-deployment.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/api-deployments.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/web-nginx-config.yaml
+kubectl delete --ignore-not-found -f k8s-manifests/monitoring/grafana-dashboards.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/pod-disruption-budgets.yaml
+kubectl delete --ignore-not-found -f k8s-manifests/logging/fluent-bit.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/networking/ingress.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/networking/frontend-service.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/networking/database-services.yaml
@@ -71,6 +76,7 @@ if confirm 'Delete 7 PersistentVolumeClaims (110Gi of data: mongodb-product-back
   kubectl delete --ignore-not-found -f k8s-manifests/storage/logs-pvc.yaml
   kubectl delete --ignore-not-found -f k8s-manifests/storage/backup-pvcs.yaml
   kubectl delete --ignore-not-found -f k8s-manifests/storage/storage-classes.yaml
+  kubectl delete --ignore-not-found -f k8s-manifests/namespaces/logging-ns.yaml
   kubectl delete --ignore-not-found -f k8s-manifests/namespaces/frontend-ns.yaml
   kubectl delete --ignore-not-found -f k8s-manifests/namespaces/data-ns.yaml
   kubectl delete --ignore-not-found -f k8s-manifests/namespaces/backend-ns.yaml
@@ -79,4 +85,5 @@ else
   echo "cleanup: kept the claims, their namespaces and Secrets"
   kubectl delete namespace backend --ignore-not-found
   kubectl delete namespace frontend --ignore-not-found
+  kubectl delete namespace logging --ignore-not-found
 fi

@@ -50,7 +50,9 @@ ensure_secret mongodb-product-credentials backend,data password
 ensure_secret postgres-order-credentials backend,data password
 ensure_secret postgres-user-credentials backend,data password
 
+kubectl apply -f k8s-manifests/logging/fluent-bit.yaml
 kubectl apply -f k8s-manifests/workloads/pod-disruption-budgets.yaml
+kubectl apply -f k8s-manifests/monitoring/grafana-dashboards.yaml
 kubectl apply -f k8s-manifests/workloads/web-nginx-config.yaml
 kubectl apply -f k8s-manifests/workloads/api-deployments.yaml
 kubectl apply -f k8s-manifests/workloads/cache-deployment.yaml
@@ -59,6 +61,9 @@ kubectl apply -f k8s-manifests/workloads/autoscalers.yaml
 kubectl apply -f k8s-manifests/workloads/database-statefulsets.yaml
 kubectl apply -f k8s-manifests/workloads/backup-cronjobs.yaml
 kubectl apply -f gitops/argocd-application.yaml
+kubectl apply -f k8s-manifests/mesh/peer-authentication.yaml
+kubectl apply -f k8s-manifests/mesh/traffic-split.yaml
+kubectl apply -f k8s-manifests/monitoring/pod-monitors.yaml
 kubectl apply -f k8s-manifests/monitoring/prometheus-rules.yaml
 kubectl apply -f k8s-manifests/monitoring/service-monitors.yaml
 kubectl apply -f k8s-manifests/networking/cluster-issuers.yaml
@@ -67,6 +72,7 @@ kubectl apply -f k8s-manifests/storage/volume-snapshots.yaml
 kubectl -n backend rollout status deployment/order-service --timeout=300s
 kubectl -n backend rollout status deployment/payment-service --timeout=300s
 kubectl -n backend rollout status deployment/product-service --timeout=300s
+kubectl -n backend rollout status deployment/product-service-v2 --timeout=300s
 kubectl -n backend rollout status deployment/user-service --timeout=300s
 kubectl -n data rollout status statefulset/mongodb-product --timeout=300s
 kubectl -n data rollout status statefulset/postgres-order --timeout=300s
@@ -75,6 +81,7 @@ kubectl -n data rollout status deployment/redis-cache --timeout=300s
 kubectl -n frontend rollout status deployment/admin-dashboard --timeout=300s
 kubectl -n frontend rollout status deployment/mobile-api-gateway --timeout=300s
 kubectl -n frontend rollout status deployment/web-frontend --timeout=300s
+kubectl -n logging rollout status daemonset/fluent-bit --timeout=300s
 kubectl -n data wait --for=jsonpath='{.status.phase}'=Bound pvc/mongodb-product-backups --timeout=180s
 kubectl -n data wait --for=jsonpath='{.status.phase}'=Bound pvc/mongodb-product-data --timeout=180s
 kubectl -n data wait --for=jsonpath='{.status.phase}'=Bound pvc/postgres-order-backups --timeout=180s

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 kubectl apply -f k8s-manifests/namespaces/backend-ns.yaml
 kubectl apply -f k8s-manifests/namespaces/data-ns.yaml
 kubectl apply -f k8s-manifests/namespaces/frontend-ns.yaml
+kubectl apply -f k8s-manifests/namespaces/logging-ns.yaml
 kubectl apply -f k8s-manifests/networking/network-policies.yaml
 kubectl apply -f k8s-manifests/networking/api-services.yaml
 kubectl apply -f k8s-manifests/networking/database-services.yaml

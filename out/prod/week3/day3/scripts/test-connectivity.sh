@@ -61,6 +61,8 @@ check 'namespace argocd exists' kubectl get namespace argocd
 check 'namespace backend exists' kubectl get namespace backend
 check 'namespace data exists' kubectl get namespace data
 check 'namespace frontend exists' kubectl get namespace frontend
+check 'namespace logging exists' kubectl get namespace logging
+check 'namespace monitoring exists' kubectl get namespace monitoring
 
 echo "== 2. Services and their endpoints"
 check 'service backend/order-service has endpoints' has_endpoints backend order-service
@@ -82,6 +84,7 @@ echo "== 3. workloads rolled out"
 check 'backend/deployment/order-service is rolled out' kubectl -n backend rollout status deployment/order-service --timeout=60s
 check 'backend/deployment/payment-service is rolled out' kubectl -n backend rollout status deployment/payment-service --timeout=60s
 check 'backend/deployment/product-service is rolled out' kubectl -n backend rollout status deployment/product-service --timeout=60s
+check 'backend/deployment/product-service-v2 is rolled out' kubectl -n backend rollout status deployment/product-service-v2 --timeout=60s
 check 'backend/deployment/user-service is rolled out' kubectl -n backend rollout status deployment/user-service --timeout=60s
 check 'data/statefulset/mongodb-product is rolled out' kubectl -n data rollout status statefulset/mongodb-product --timeout=60s
 check 'data/statefulset/postgres-order is rolled out' kubectl -n data rollout status statefulset/postgres-order --timeout=60s
@@ -90,6 +93,7 @@ check 'data/deployment/redis-cache is rolled out' kubectl -n data rollout status
 check 'frontend/deployment/admin-dashboard is rolled out' kubectl -n frontend rollout status deployment/admin-dashboard --timeout=60s
 check 'frontend/deployment/mobile-api-gateway is rolled out' kubectl -n frontend rollout status deployment/mobile-api-gateway --timeout=60s
 check 'frontend/deployment/web-frontend is rolled out' kubectl -n frontend rollout status deployment/web-frontend --timeout=60s
+check 'logging/daemonset/fluent-bit is rolled out' kubectl -n logging rollout status daemonset/fluent-bit --timeout=60s
 
 echo "== 4. PersistentVolumeClaims Bound"
 check 'pvc data/mongodb-product-backups is Bound' is_bound data mongodb-product-backups
@@ -111,6 +115,8 @@ else
 fi
 check 'backend/deployment/product-service reaches redis-cache-service.data.svc.cluster.local:6379' kubectl -n backend exec deployment/product-service -c product-service -- nc -z -w 3 redis-cache-service.data.svc.cluster.local 6379
 check 'backend/deployment/product-service reaches mongodb-product-service.data.svc.cluster.local:27017' kubectl -n backend exec deployment/product-service -c product-service -- nc -z -w 3 mongodb-product-service.data.svc.cluster.local 27017
+check 'backend/deployment/product-service-v2 reaches redis-cache-service.data.svc.cluster.local:6379' kubectl -n backend exec deployment/product-service-v2 -c product-service -- nc -z -w 3 redis-cache-service.data.svc.cluster.local 6379
+check 'backend/deployment/product-service-v2 reaches mongodb-product-service.data.svc.cluster.local:27017' kubectl -n backend exec deployment/product-service-v2 -c product-service -- nc -z -w 3 mongodb-product-service.data.svc.cluster.local 27017
 check 'backend/deployment/user-service reaches redis-cache-service.data.svc.cluster.local:6379' kubectl -n backend exec deployment/user-service -c user-service -- nc -z -w 3 redis-cache-service.data.svc.cluster.local 6379
 check 'backend/deployment/user-service reaches postgres-user-service.data.svc.cluster.local:5432' kubectl -n backend exec deployment/user-service -c user-service -- nc -z -w 3 postgres-user-service.data.svc.cluster.local 5432
 if took="$(kubectl -n frontend exec deployment/admin-dashboard -c admin-dashboard -- \
