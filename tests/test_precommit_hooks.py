@@ -66,8 +66,12 @@ def test_check_hook_passes_on_a_clean_tree_and_fails_on_a_tampered_one(consumer:
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
     target = consumer / "out/minikube/week3/day3/k8s-manifests/networking/ingress.yaml"
-    target.write_text(target.read_text().replace("number: 80", "number: 81", 1))
-    tampered = try_repo(consumer, "cmgen-check")
+    original = target.read_text()
+    target.write_text(original.replace("number: 80", "number: 81", 1))
+    try:
+        tampered = try_repo(consumer, "cmgen-check")
+    finally:
+        target.write_text(original)  # the consumer repository is shared by this module's tests
     assert tampered.returncode != 0
     assert "networking/ingress.yaml" in tampered.stdout + tampered.stderr
 
@@ -79,14 +83,16 @@ def test_validate_and_lint_hooks_pass_clean_and_fail_on_a_broken_manifest(consum
 
     target = consumer / "out/minikube/week3/day3/k8s-manifests/networking/api-services.yaml"
     original = target.read_text()
-    target.write_text(original.replace("port: 8080", 'port: "eighty"', 1))
-    invalid = try_repo(consumer, "cmgen-validate")
-    assert invalid.returncode != 0
-    assert "api-services.yaml" in invalid.stdout and "error[schema]" in invalid.stdout
-
     selector = "  selector:\n    app: user-service\n"
     assert selector in original
-    target.write_text(original.replace(selector, "  selector:\n    app: no-such-pods\n", 1))
-    dangling = try_repo(consumer, "cmgen-lint")
+    try:
+        target.write_text(original.replace("port: 8080", 'port: "eighty"', 1))
+        invalid = try_repo(consumer, "cmgen-validate")
+        target.write_text(original.replace(selector, "  selector:\n    app: no-such-pods\n", 1))
+        dangling = try_repo(consumer, "cmgen-lint")
+    finally:
+        target.write_text(original)
+    assert invalid.returncode != 0
+    assert "api-services.yaml" in invalid.stdout and "error[schema]" in invalid.stdout
     assert dangling.returncode != 0
     assert "error[service-selector]" in dangling.stdout
