@@ -137,3 +137,59 @@ def test_every_service_targets_a_named_container_port() -> None:
         for service in (obj for obj in found if obj["kind"] == "Service"):
             for port in service["spec"]["ports"]:
                 assert (service["metadata"]["namespace"], port["targetPort"]) in ports
+
+
+def test_minikube_fits_a_default_two_cpu_minikube(repo_project: Project) -> None:
+    """README: 18 pods whose CPU requests leave about 0.9 CPU of 2 to minikube's own pods."""
+    build = pipeline.build(repo_project, "minikube", pipeline.Options(docs=False))
+    pods = cpu = 0.0
+    for manifest in build.manifests:
+        if manifest.kind in ("Deployment", "StatefulSet"):
+            replicas = manifest.data["spec"].get("replicas", 1)
+            pods += replicas
+            for container in manifest.data["spec"]["template"]["spec"]["containers"]:
+                request = str(container["resources"]["requests"]["cpu"])
+                cpu += replicas * (float(request[:-1]) / 1000 if request.endswith("m") else float(request))
+    assert pods == 18
+    assert cpu <= 1.1
+
+
+def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
+    """README "Adding a component": values only, and every piece appears."""
+    import shutil
+
+    for name in ("cmgen.yaml", "values", "templates", "overlays"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
+    env_file = tmp_path / "values" / "minikube.yaml"
+    env_file.write_text(
+        env_file.read_text()
+        + "components:\n"
+        "  - name: review-service\n"
+        "    namespace: backend\n"
+        "    description: Review service (Kotlin)\n"
+        "    engine: web\n"
+        "    image: nginxinc/nginx-unprivileged:1.28.0-alpine\n"
+        "    port: 8085\n"
+        "    service: {name: review-service, port: 8085}\n"
+        "    replicas: 2\n"
+        "    ingress: {host: api, paths: [/reviews]}\n"
+        "    connects:\n"
+        "      - {to: mongodb-product, env: MONGO}\n"
+    )
+    build = pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
+    assert not [f.text() for f in build.findings if f.severity != "info"]
+    made = {(m.kind, m.name) for m in build.manifests}
+    assert {
+        ("Deployment", "review-service"),
+        ("Service", "review-service"),
+        ("ConfigMap", "review-service-nginx"),
+        ("PodDisruptionBudget", "review-service"),
+    } <= made
+    [ingress] = [m for m in build.manifests if m.name == "cloudmart-backend"]
+    paths = [p["path"] for rule in ingress.data["spec"]["rules"] for p in rule["http"]["paths"]]
+    assert "/reviews" in paths
+    [deployment] = [m for m in build.manifests if m.kind == "Deployment" and m.name == "review-service"]
+    env = {v["name"]: v.get("value") for v in deployment.data["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["MONGO_HOST"] == "mongodb-product-service.data.svc.cluster.local"
+    assert "| review-service (Review service (Kotlin)) |" in build.files["README.md"].data.decode()
