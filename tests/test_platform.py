@@ -193,3 +193,20 @@ def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
     env = {v["name"]: v.get("value") for v in deployment.data["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["MONGO_HOST"] == "mongodb-product-service.data.svc.cluster.local"
     assert "| review-service (Review service (Kotlin)) |" in build.files["README.md"].data.decode()
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_no_workload_selects_another_workloads_pods(env: str) -> None:
+    """Overlapping workload selectors make controllers fight (Kubernetes docs); the canary
+    and its stable Deployment are told apart by `track`."""
+    workloads = [
+        obj for obj in objects(env) if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet")
+    ]
+    for first in workloads:
+        selector = first["spec"]["selector"]["matchLabels"]
+        for second in workloads:
+            if first is second or first["metadata"].get("namespace") != second["metadata"].get("namespace"):
+                continue
+            labels = second["spec"]["template"]["metadata"]["labels"]
+            overlap = all(labels.get(key) == value for key, value in selector.items())
+            assert not overlap, f"{first['metadata']['name']} selects the pods of {second['metadata']['name']}"

@@ -246,17 +246,17 @@ writes() {
   kubectl -n "$1" exec "$pod" -c "$3" -- sh -c 'dd if=/dev/zero of="$1/.cmgen-dd" bs=1M count=16 conv=fsync 2>&1 | tail -n 1; rm -f "$1/.cmgen-dd"' dd "$4"
 }
 if [ "$restart" = true ]; then
-  check 'data/statefulset/mongodb-product keeps data on /data/db across a pod restart' persists data statefulset/mongodb-product app=mongodb-product mongodb-product /data/db
+  check 'data/statefulset/mongodb-product keeps data on /data/db across a pod restart' persists data statefulset/mongodb-product app=mongodb-product,track=stable mongodb-product /data/db
 fi
-if speed="$(writes data app=mongodb-product mongodb-product /data/db)"; then pass 'data/statefulset/mongodb-product writes to /data/db:' "$speed"; else fail 'data/statefulset/mongodb-product cannot write to /data/db'; fi
+if speed="$(writes data app=mongodb-product,track=stable mongodb-product /data/db)"; then pass 'data/statefulset/mongodb-product writes to /data/db:' "$speed"; else fail 'data/statefulset/mongodb-product cannot write to /data/db'; fi
 if [ "$restart" = true ]; then
-  check 'data/statefulset/postgres-order keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-order app=postgres-order postgres-order /var/lib/postgresql/data
+  check 'data/statefulset/postgres-order keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-order app=postgres-order,track=stable postgres-order /var/lib/postgresql/data
 fi
-if speed="$(writes data app=postgres-order postgres-order /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-order writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-order cannot write to /var/lib/postgresql/data'; fi
+if speed="$(writes data app=postgres-order,track=stable postgres-order /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-order writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-order cannot write to /var/lib/postgresql/data'; fi
 if [ "$restart" = true ]; then
-  check 'data/statefulset/postgres-user keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-user app=postgres-user postgres-user /var/lib/postgresql/data
+  check 'data/statefulset/postgres-user keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-user app=postgres-user,track=stable postgres-user /var/lib/postgresql/data
 fi
-if speed="$(writes data app=postgres-user postgres-user /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-user writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-user cannot write to /var/lib/postgresql/data'; fi
+if speed="$(writes data app=postgres-user,track=stable postgres-user /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-user writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-user cannot write to /var/lib/postgresql/data'; fi
 
 echo
 echo "test-connectivity: $passed passed, $failed failed"
