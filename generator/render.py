@@ -155,9 +155,15 @@ class Renderer:
         return Rendered(path, output, text, Trace(self, path, values))
 
 
-def render_all(renderer: Renderer, values: dict[str, Any]) -> list[Rendered]:
-    """Every template of the project, in sorted order."""
-    return [renderer.render(path, values) for path in renderer.project.templates()]
+def render_all(
+    renderer: Renderer, values: dict[str, Any], each: Callable[[], object] = lambda: None
+) -> list[Rendered]:
+    """Every template of the project, in sorted order; ``each`` is called after each one."""
+    rendered = []
+    for path in renderer.project.templates():
+        rendered.append(renderer.render(path, values))
+        each()
+    return rendered
 
 
 def _syntax_error(exc: jinja2.TemplateSyntaxError, project: Project) -> CmgenError:
