@@ -39,6 +39,19 @@ def test_merge_key_may_be_overridden_but_not_duplicated() -> None:
 
 def test_unhashable_key_is_an_error() -> None:
     assert "unhashable mapping key" in _error("? [1]\n: 2\n").message
+    assert "unhashable mapping key" in _error("{? {a: 1}: 2}\n").message
+
+
+def test_keys_of_every_tag_are_checked_for_duplicates() -> None:
+    assert "duplicate key 1" in _error("1: a\n0x1: b\n").message
+    assert "duplicate key True" in _error("yes: a\ntrue: b\n").message
+    assert "duplicate key 'a'" in _error("a: 1\n\"a\": 2\n").message
+    assert "duplicate key 'a'" in _error("x: &k a\n*k : 1\na: 2\n").message
+    assert yamlio.load_one("1: a\n'1': b\nnull: c\n", "f") == {1: "a", "1": "b", None: "c"}
+
+
+def test_explicit_map_tag_on_a_sequence_is_an_error() -> None:
+    assert "expected a mapping node" in _error("a: !!map [b]\n").message
 
 
 @pytest.mark.parametrize(

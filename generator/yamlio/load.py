@@ -32,6 +32,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+# Keys that PyYAML's own construct_mapping rewrites ("<<" merges, "=" values).
+_SPECIAL_KEYS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Plain scalars seen often (keys, small values) keep their resolved tag; bounded.
 _TAG_CACHE_SIZE = 50_000
@@ -55,14 +57,29 @@ class _StrictLoader(_Loader):
         return super().resolve(kind, value, implicit)
 
     def construct_mapping(self, node: nodes.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, nodes.MappingNode):  # "!!map [a]": PyYAML's error
+            return super().construct_mapping(node, deep)
+        pairs = node.value
+        if any(key_node.tag in _SPECIAL_KEYS for key_node, _ in pairs):
+            return self._construct_merged(node, deep)
+        # PyYAML's construct_mapping, minus merge keys (none here) and its costly Hashable
+        # ABC check: all keys first (a duplicate is found before any value is built).
+        keys = self._keys(pairs)
+        construct = self.construct_object
+        return {key: construct(value_node, deep=deep) for key, (_, value_node) in zip(keys, pairs)}
+
+    def _construct_merged(self, node: nodes.MappingNode, deep: bool) -> dict[Any, Any]:
         # Only the mapping's own keys can clash; keys merged in with "<<" may be overridden.
+        self._keys([pair for pair in node.value if pair[0].tag != _MERGE_TAG])
+        return super().construct_mapping(node, deep)
+
+    def _keys(self, pairs: list[tuple[nodes.Node, nodes.Node]]) -> list[Any]:
+        """The constructed keys; a duplicate or unhashable key is an error."""
         seen: dict[Any, nodes.Node] = {}
-        for key_node, _ in node.value:
-            tag = key_node.tag
-            if tag == _MERGE_TAG:
-                continue
-            # A str-tagged scalar constructs to its own text: no need to construct it twice.
-            if tag == _STR_TAG and type(key_node) is nodes.ScalarNode:
+        keys = []
+        for key_node, _ in pairs:
+            # A str-tagged scalar constructs to its own text: no need to build it.
+            if key_node.tag == _STR_TAG and type(key_node) is nodes.ScalarNode:
                 key = key_node.value
             else:
                 key = self.construct_object(key_node, deep=True)
@@ -75,7 +92,8 @@ class _StrictLoader(_Loader):
                     f"duplicate key {key!r} (first defined at line {first.start_mark.line + 1})",
                     key_node.start_mark,
                 )
-        return super().construct_mapping(node, deep)
+            keys.append(key)
+        return keys
 
 
 def _strip_resolvers(loader: Any, tags: set[str]) -> None:
