@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from generator import drift, pipeline, render, scaffolding, validate, write
+from generator import drift, pipeline, progress, render, scaffolding, validate, write
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
@@ -55,7 +55,7 @@ def render_command(
         options = pipeline.Options(
             not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
         )
-        builds.append(pipeline.build(current, name, options, renderer))
+        builds.append(_build(current, name, options, renderer))
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
@@ -106,7 +106,7 @@ def check_command(
         kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas
     )
     for name in _envs(current, env, all_envs):
-        build = pipeline.build(current, name, options, renderer)
+        build = _build(current, name, options, renderer)
         findings.extend(build.findings)
         findings.extend(drift.findings(build, drift.compare(build), current))
     _report(findings)
@@ -132,6 +132,18 @@ def diff_command(
         if not line.endswith("\n"):
             sys.stdout.write("\n")
     raise typer.Exit(FINDINGS if differences else OK)
+
+
+def _build(
+    current: Project, env: str, options: pipeline.Options, renderer: render.Renderer
+) -> pipeline.Build:
+    """``pipeline.build`` with a progress line on stderr when it is a terminal and the
+    build takes more than a second (silent otherwise)."""
+    observer = progress.for_terminal(label=f"{env}: ")
+    try:
+        return pipeline.build(current, env, options, renderer, observer)
+    finally:
+        observer.close()
 
 
 def _paint(line: str) -> str:
