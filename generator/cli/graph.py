@@ -7,10 +7,8 @@ from pathlib import Path
 
 import typer
 
-from generator import graph, pipeline
 from generator.cli.app import ProjectOption, command, project
 from generator.errors import CmgenError
-from generator.graph import export
 
 
 @command("graph")
@@ -21,6 +19,9 @@ def graph_command(
 ) -> None:
     """Print the platform graph (namespaces, workloads, Services, routes, calls, storage)
     built from the rendered objects, the same graph the docs and charts are drawn from."""
+    from generator import graph, pipeline
+    from generator.graph import export
+
     if format not in export.FORMATS:
         raise CmgenError(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
     current = project(project_dir)
