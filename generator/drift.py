@@ -15,6 +15,7 @@ from generator import pngmeta
 from generator.findings import Finding
 from generator.pipeline import Build
 from generator.project import Project
+from generator.write import OutputFile
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,19 @@ def compare(build: Build) -> list[Difference]:
             differences.append(Difference(name, "stray", None, actual))
         elif path is None:
             differences.append(Difference(name, "missing", expected.data, None))
-        elif not _same(name, expected.data, actual) or bool(path.stat().st_mode & 0o100) != expected.executable:
+        elif not _same(name, expected, actual) or bool(path.stat().st_mode & 0o100) != expected.executable:
             differences.append(Difference(name, "drifted", expected.data, actual))
     return differences
 
 
-def _same(name: str, expected: bytes, actual: bytes | None) -> bool:
-    if actual == expected:
-        return True
-    if actual is None or not name.endswith(".png"):
+def _same(name: str, expected: OutputFile, actual: bytes | None) -> bool:
+    if actual is None:
         return False
-    drawn_from = pngmeta.source_hash(expected)
-    return drawn_from is not None and drawn_from == pngmeta.source_hash(actual)
+    if not name.endswith(".png"):
+        return actual == expected.data
+    # A chart that knows its source hash is compared by it without being drawn.
+    drawn_from = expected.source_hash or pngmeta.source_hash(expected.data)
+    return actual == expected.data if drawn_from is None else drawn_from == pngmeta.source_hash(actual)
 
 
 _MESSAGES = {

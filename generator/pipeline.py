@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import docs, lint, overlay, render, validate, values, yamlio
+from generator import docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -64,21 +64,39 @@ class Origin:
         return self.rendered.trace.line(line)
 
 
-def build(project: Project, env: str, options: Options = Options(), renderer: render.Renderer | None = None) -> Build:
+def build(
+    project: Project,
+    env: str,
+    options: Options = Options(),
+    renderer: render.Renderer | None = None,
+    observer: progress.Observer = progress.NULL,
+) -> Build:
+    """Every stage in order; ``observer`` hears when each starts (see ``progress``)."""
     try:
-        return _build(project, env, options, renderer or render.Renderer(project))
+        return _build(project, env, options, renderer or render.Renderer(project), observer)
     except CmgenError as error:
         raise error.within(f"while rendering env {env}") from None
 
 
-def _build(project: Project, env: str, options: Options, renderer: render.Renderer) -> Build:
+def _build(
+    project: Project,
+    env: str,
+    options: Options,
+    renderer: render.Renderer,
+    observer: progress.Observer,
+) -> Build:
+    observer.stage("values")
     merged = values.load(project, env, options.sets)
     target = project.output(env, options.out)
     result = Build(env, target)
     objects: list[RenderedObject] = []
     # Templates see the values plus two facts: the env's name and where its tree goes.
     context = dict(merged.data, env=env, output_path=project.display(target.tree))
-    for rendered in render.render_all(renderer, context):
+    observer.stage("render", len(project.templates()))
+    renders = render.render_all(renderer, context, observer.advance)
+    observer.stage("parse", len(renders))
+    for rendered in renders:
+        observer.advance()
         name = rendered.output.as_posix()
         if rendered.output.suffix in (".yaml", ".yml"):
             objects.extend(_parse(rendered, project))
@@ -87,6 +105,7 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
                 _with_header(rendered, env, project).encode(), rendered.output.suffix == ".sh"
             )
     _check_unique(objects, project)
+    observer.stage("overlay")
     placed = [overlay.Placed(item.file, item.data, Origin(item.rendered, item.index)) for item in objects]
     kustomization = project.overlay(env)
     if options.overlays and kustomization.is_file():
@@ -97,25 +116,31 @@ def _build(project: Project, env: str, options: Options, renderer: render.Render
     by_file: dict[str, list[overlay.Placed]] = {}
     for item in placed:
         by_file.setdefault(item.file, []).append(item)
+    observer.stage("dump", len(by_file))
     for name, items in by_file.items():
-        text = _yaml_header(_template_of(items, project), env)
-        manifests = []
+        observer.advance()
+        header = _yaml_header(_template_of(items, project), env)
+        parts = [header]
+        lines = header.count("\n")
         source = Source(project.display(target.tree / name), "")
         for position, item in enumerate(items):
-            line = text.count("\n") + 1
-            text += yamlio.dump(item.data)
-            manifests.append(Manifest(item.data, source, position, line, item.source))
-        source.text = text
-        result.files[name] = OutputFile(text.encode())
-        result.manifests.extend(manifests)
+            dumped = yamlio.dump(item.data)
+            parts.append(dumped)
+            result.manifests.append(Manifest(item.data, source, position, lines + 1, item.source))
+            lines += dumped.count("\n")
+        source.text = "".join(parts)
+        result.files[name] = OutputFile(source.text.encode())
+    observer.stage("validate", len(result.manifests))
     kube_version = options.kube_version or project.config.kube_version
     crd_paths = [*project.config.crds, *options.crds]
     report = validate.validate(
         result.manifests, kube_version, crd_paths, require_schemas=options.require_schemas
     )
     result.findings.extend(report.findings)
+    observer.stage("lint", len(result.manifests))
     result.findings.extend(lint.lint(result.manifests))
     if options.docs and project.config.docs:
+        observer.stage("docs")
         tree = project.display(target.tree)
         result.files.update(docs.generate(result.manifests, tree, env, result.files))
     return result

@@ -28,7 +28,7 @@ from typing import Any
 
 import jinja2
 
-from generator import yamlio
+from generator import jinjacache, yamlio
 from generator.errors import CmgenError
 from generator.project import Project
 
@@ -116,6 +116,7 @@ class Renderer:
                 autoescape=False,
                 extensions=["jinja2.ext.do"],
                 finalize=_FINALIZERS.get(suffix, _text),
+                bytecode_cache=jinjacache.for_environment(f"project{suffix}"),
             )
             env.filters["to_json"] = _to_json
             env.globals["fail"] = _fail
@@ -155,9 +156,15 @@ class Renderer:
         return Rendered(path, output, text, Trace(self, path, values))
 
 
-def render_all(renderer: Renderer, values: dict[str, Any]) -> list[Rendered]:
-    """Every template of the project, in sorted order."""
-    return [renderer.render(path, values) for path in renderer.project.templates()]
+def render_all(
+    renderer: Renderer, values: dict[str, Any], each: Callable[[], object] = lambda: None
+) -> list[Rendered]:
+    """Every template of the project, in sorted order; ``each`` is called after each one."""
+    rendered = []
+    for path in renderer.project.templates():
+        rendered.append(renderer.render(path, values))
+        each()
+    return rendered
 
 
 def _syntax_error(exc: jinja2.TemplateSyntaxError, project: Project) -> CmgenError:
@@ -213,18 +220,39 @@ class Trace:
 def _traced(generator: Iterator[str], renderer: Renderer) -> Iterator[tuple[str, tuple[str, int]]]:
     """Each chunk a template yields, with the template and line of the innermost generator."""
     sources: dict[Path, str] = {}
+    # Per code file: its (template line, code line) pairs, shown name and path (None: not
+    # a project template). Jinja re-parses the pairs on every get_corresponding_lineno.
+    files: dict[str, tuple[list[tuple[int, int]], str, Path] | None] = {}
     for chunk in generator:
         frame = getattr(_innermost(generator), "gi_frame", None)
         where: tuple[str, int] = ("", 0)
         if frame is not None:
-            path = Path(frame.f_code.co_filename)
-            if path.is_relative_to(renderer.project.templates_dir):
-                lineno = renderer.template(path).get_corresponding_lineno(frame.f_lineno)
+            filename = frame.f_code.co_filename
+            if filename not in files:
+                path = Path(filename)
+                inside = path.is_relative_to(renderer.project.templates_dir)
+                files[filename] = (
+                    (renderer.template(path).debug_info, renderer.project.display(path), path)
+                    if inside
+                    else None
+                )
+            known = files[filename]
+            if known is not None:
+                pairs, shown, path = known
+                lineno = _template_lineno(pairs, frame.f_lineno)
                 if chunk in frame.f_code.co_consts:  # template text, not an expression's value
                     source = sources.setdefault(path, path.read_text(encoding="utf-8"))
                     lineno = _text_line(source, chunk, lineno)
-                where = (renderer.project.display(path), lineno)
+                where = (shown, lineno)
         yield chunk, where
+
+
+def _template_lineno(pairs: list[tuple[int, int]], code_line: int) -> int:
+    """``jinja2.Template.get_corresponding_lineno``, over pairs parsed once."""
+    for template_line, line in reversed(pairs):
+        if line <= code_line:
+            return template_line
+    return 1
 
 
 def _text_line(source: str, text: str, after: int) -> int:

@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import re
+
+import jsonschema_rs
 
 from generator import yamlio
 from generator.errors import CmgenError
@@ -104,15 +106,57 @@ def _schema(project: Project) -> dict[str, Any]:
         schema: dict[str, Any] = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CmgenError(f"invalid JSON: {exc.msg}", display, exc.lineno, exc.colno) from None
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        raise CmgenError(f"not a valid JSON Schema: {exc.message}", display) from None
+    if not _plainly_valid_schema(schema):
+        import jsonschema  # ~80 ms to import and check: only when the quick check fails
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            raise CmgenError(f"not a valid JSON Schema: {exc.message}", display) from None
     return schema
 
 
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _plainly_valid_schema(schema: Any) -> bool:
+    """A 2020-12 schema that jsonschema-rs finds valid and whose regexes Python compiles:
+    what python-jsonschema's ``check_schema`` checks (its only format check is "regex"),
+    in under a millisecond instead of ~80. Anything else goes to ``check_schema``."""
+    if not isinstance(schema, dict) or schema.get("$schema") != _DRAFT:
+        return False
+    if not jsonschema_rs.meta.is_valid(schema):
+        return False
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            patterns = [node.get("pattern")] + list(dict(node.get("patternProperties") or {}))
+            for pattern in patterns:
+                if isinstance(pattern, str):
+                    try:
+                        re.compile(pattern)
+                    except re.error:
+                        return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
 def check(values: Values, schema: Mapping[str, Any]) -> None:
-    """Raise at the first (best) schema violation, located in the file that supplied it."""
+    """Raise at the first (best) schema violation, located in the file that supplied it.
+
+    jsonschema-rs answers "valid?" fast; python-jsonschema, whose ``best_match`` picks the
+    error to report, runs only when it says no (it is never stricter: where the two differ,
+    e.g. ``$`` before a final newline, python-jsonschema accepts more, and decides)."""
+    try:
+        if jsonschema_rs.Draft202012Validator(dict(schema)).is_valid(values.data):
+            return
+    except (ValueError, jsonschema_rs.ReferencingError):
+        pass  # a schema jsonschema-rs cannot compile: python-jsonschema decides
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(values.data))
     if error is None:

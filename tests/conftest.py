@@ -26,6 +26,12 @@ REPO = TESTS.parent
 _CRD_CANDIDATES = (REPO.parent / "shared" / "crds", REPO.parent.parent / "shared" / "crds")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates go to a folder of the test session, not the user's cache."""
+    os.environ["CMGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cmgen-cache"))
+
+
 @pytest.fixture(scope="session")
 def repo_project() -> Project:
     """The CloudMart project of this repository (read-only: never render into it)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator import drift, pipeline, pngmeta
 from generator.pipeline import Build
 from generator.project import OutputTarget, Project
@@ -101,3 +103,27 @@ def test_png_without_a_source_hash_compares_by_bytes(tmp_path: Path) -> None:
     _on_disk(tmp_path, png(4, 4, {}))
     [difference] = drift.compare(_chart_build(tmp_path, {CHART: OutputFile(png(5, 4, {}))}))
     assert difference.status == "drifted"
+
+
+def test_a_chart_in_sync_by_its_source_hash_is_never_drawn(tmp_path: Path) -> None:
+    def draw() -> bytes:
+        raise AssertionError("drawn although the chart on disk records the same source")
+
+    _on_disk(tmp_path, png(5, 4, {pngmeta.SOURCE_KEY: "same-data"}))
+    assert drift.compare(_chart_build(tmp_path, {CHART: OutputFile.drawn("same-data", draw)})) == []
+
+
+def test_a_drifted_chart_is_drawn_for_the_diff(tmp_path: Path) -> None:
+    _on_disk(tmp_path, png(5, 4, {pngmeta.SOURCE_KEY: "old-data"}))
+    fresh = png(4, 4, {pngmeta.SOURCE_KEY: "new-data"})
+    [difference] = drift.compare(_chart_build(tmp_path, {CHART: OutputFile.drawn("new-data", lambda: fresh)}))
+    assert (difference.status, difference.expected) == ("drifted", fresh)
+
+
+def test_check_of_the_repo_draws_no_chart(repo_project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    def draw(kind: str, source: str) -> bytes:
+        raise AssertionError(f"chart {kind} drawn by a check")
+
+    monkeypatch.setattr("generator.docs.charts.draw", draw)
+    build = pipeline.build(repo_project, "minikube")
+    assert [d.name for d in drift.compare(build)] == []

@@ -1,17 +1,25 @@
-"""Commands that work on a project: envs, render, check and diff."""
+"""Commands that work on a project: envs, render, check and diff.
+
+The stages are imported inside the commands that use them: ``cmgen validate`` and
+``cmgen lint`` then start without loading the pipeline, Jinja2 and the docs stage.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from generator import drift, pipeline, render, scaffolding, validate, write
+from generator import progress
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
 from generator.project import Project
+
+if TYPE_CHECKING:
+    from generator import pipeline, render
 
 EnvOption = typer.Option(None, "--env", "-e", help="Environment (see: cmgen envs).")
 AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
@@ -46,6 +54,8 @@ def render_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
+    from generator import pipeline, render, write
+
     current = project(project_dir)
     names = _envs(current, env, all_envs)
     renderer = render.Renderer(current)
@@ -55,7 +65,7 @@ def render_command(
         options = pipeline.Options(
             not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
         )
-        builds.append(pipeline.build(current, name, options, renderer))
+        builds.append(_build(current, name, options, renderer))
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
@@ -77,6 +87,8 @@ def init_command(
     directory: Path = typer.Argument(..., help="The new project's folder (new or empty)."),
 ) -> None:
     """Create a new project (templates, values with a schema, pre-commit config) and render it."""
+    from generator import pipeline, scaffolding, write
+
     created = scaffolding.create(directory)
     current = Project.load(directory)
     for name in current.envs():
@@ -101,6 +113,8 @@ def check_command(
 
     Exit 1 on any error: an invalid object, a lint error, a drifted, missing or stray file.
     """
+    from generator import drift, pipeline, render
+
     current = project(project_dir)
     renderer = render.Renderer(current)
     findings: list[Finding] = []
@@ -108,7 +122,7 @@ def check_command(
         kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas
     )
     for name in _envs(current, env, all_envs):
-        build = pipeline.build(current, name, options, renderer)
+        build = _build(current, name, options, renderer)
         findings.extend(build.findings)
         findings.extend(drift.findings(build, drift.compare(build), current))
     _report(findings)
@@ -124,6 +138,8 @@ def diff_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Unified diff of what is on disk against a fresh render (exit 1 if they differ)."""
+    from generator import drift, pipeline
+
     current = project(project_dir)
     (name,) = _envs(current, env, False)
     build = pipeline.build(current, name)
@@ -134,6 +150,20 @@ def diff_command(
         if not line.endswith("\n"):
             sys.stdout.write("\n")
     raise typer.Exit(FINDINGS if differences else OK)
+
+
+def _build(
+    current: Project, env: str, options: pipeline.Options, renderer: render.Renderer
+) -> pipeline.Build:
+    """``pipeline.build`` with a progress line on stderr when it is a terminal and the
+    build takes more than a second (silent otherwise)."""
+    from generator import pipeline
+
+    observer = progress.for_terminal(label=f"{env}: ")
+    try:
+        return pipeline.build(current, env, options, renderer, observer)
+    finally:
+        observer.close()
 
 
 def _paint(line: str) -> str:
@@ -160,6 +190,8 @@ def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
 def _report(findings: list[Finding]) -> None:
     """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
     count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
+    from generator import validate
+
     skipped = unvalidated = 0
     for finding in sorted(findings):
         if finding.severity != "info":

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import typer
 
-from generator import graph, pipeline
 from generator.cli.app import ProjectOption, command, project
 from generator.errors import CmgenError
-from generator.graph import export
 
 
 @command("graph")
@@ -24,6 +22,9 @@ def graph_command(
     Namespaces, workloads, Services, routes, calls and storage: the graph the docs and
     charts are drawn from.
     """
+    from generator import graph, pipeline
+    from generator.graph import export
+
     if format not in export.FORMATS:
         raise CmgenError(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
     current = project(project_dir)

@@ -10,11 +10,12 @@ from generator import report
 from generator.cli.app import BAD_INPUT, FINDINGS, OK, command, echo_lines
 from generator.errors import CmgenError
 from generator.findings import has_errors
-from generator.lint import RULES, lint
 from generator.manifests import by_tree, load_paths
 
 
 def rule_infos() -> dict[str, report.RuleInfo]:
+    from generator.lint import RULES
+
     return {
         rule.id: report.RuleInfo(rule.id, rule.summary, rule.hint, rule.severity) for rule in RULES
     }
@@ -30,6 +31,8 @@ def lint_command(
 
     Exit 0 without errors (warnings allowed), 1 with errors, 2 on bad input.
     """
+    from generator.lint import RULES, lint
+
     if rules:
         echo_lines([f"{rule.id}\t{rule.severity}\t{rule.summary}" for rule in RULES])
         return

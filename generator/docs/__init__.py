@@ -8,6 +8,7 @@ is left to the template.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from generator.docs import charts, plan, report, templating
@@ -29,7 +30,9 @@ def generate(
     kinds = {manifest.kind for manifest in manifests}
     output = {REPORT: OutputFile(render_report(graph, env, {n: f.data for n, f in files.items()}, kinds).encode())}
     for name, (kind, source) in charts.charts(graph).items():
-        output[f"{SCREENSHOTS}/{name}"] = OutputFile(charts.draw(kind, source))
+        # Drawn only when its bytes are needed (written, or compared with a drifted chart).
+        draw = functools.partial(charts.draw, kind, source)
+        output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
     for name, text in scripts(graph, env).items():
         output[f"scripts/{name}"] = OutputFile(text.encode(), executable=True)
     return {name: item for name, item in output.items() if name not in files}

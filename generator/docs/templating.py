@@ -12,6 +12,8 @@ from typing import Any
 
 import jinja2
 
+from generator import jinjacache
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -38,6 +40,7 @@ def environment(suffix: str) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
         finalize=_shell if suffix == ".sh" else None,
+        bytecode_cache=jinjacache.for_environment(f"docs{suffix}"),
     )
     env.filters["cell"] = _cell
     return env

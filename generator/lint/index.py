@@ -8,6 +8,7 @@ resources).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -92,19 +93,21 @@ class PodTemplate:
     template_path: Path
     number: int = 0
 
-    @property
+    # Rules ask these many times per pod; lint never changes the objects, so each is
+    # computed once.
+    @functools.cached_property
     def namespace(self) -> str:
         return namespace_of(self.manifest)
 
-    @property
+    @functools.cached_property
     def spec_path(self) -> Path:
         return (*self.template_path, "spec")
 
-    @property
+    @functools.cached_property
     def spec(self) -> dict[str, Any]:
         return mapping(dig(self.manifest.data, *self.spec_path))
 
-    @property
+    @functools.cached_property
     def labels(self) -> dict[str, Any]:
         return mapping(dig(self.manifest.data, *self.template_path, "metadata", "labels"))
 
@@ -119,11 +122,18 @@ class PodTemplate:
         return 1
 
     def containers(self, init: bool = True) -> Iterator[Container]:
-        groups = ("initContainers", "containers") if init else ("containers",)
-        for group in groups:
-            for number, data in enumerate(sequence(self.spec.get(group))):
-                if isinstance(data, dict):
-                    yield Container(data, (*self.spec_path, group, number), group != "containers")
+        for container in self._containers:
+            if init or not container.init:
+                yield container
+
+    @functools.cached_property
+    def _containers(self) -> tuple[Container, ...]:
+        return tuple(
+            Container(data, (*self.spec_path, group, number), group != "containers")
+            for group in ("initContainers", "containers")
+            for number, data in enumerate(sequence(self.spec.get(group)))
+            if isinstance(data, dict)
+        )
 
     def volume_names(self) -> set[str]:
         names = {str(v.get("name")) for v in sequence(self.spec.get("volumes")) if mapping(v)}

@@ -15,6 +15,7 @@ from generator.yamlio.load import (
     load_all,
     load_one,
     read_text,
+    shallow,
 )
 from generator.yamlio.locate import locate
 
@@ -32,4 +33,5 @@ __all__ = [
     "locate",
     "read_text",
     "scalar",
+    "shallow",
 ]

@@ -42,8 +42,21 @@ def _quote(value: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 
+# Strings repeat (keys, names, labels): their text is computed once. Bounded, short only.
+_STRINGS: dict[str, str] = {}
+_STRINGS_MAX = 100_000
+_STRING_CACHED_LENGTH = 200
+
+
 def scalar(value: Any) -> str:
     """One scalar as YAML text on one line (strings quoted when plain would be unsafe)."""
+    if type(value) is str:
+        text = _STRINGS.get(value)
+        if text is None:
+            text = _string(value)
+            if len(value) <= _STRING_CACHED_LENGTH and len(_STRINGS) < _STRINGS_MAX:
+                _STRINGS[value] = text
+        return text
     if value is None:
         return "null"
     if value is True:
@@ -55,10 +68,14 @@ def scalar(value: Any) -> str:
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, str):
-        if _PLAIN_OK.fullmatch(value) and not _PLAIN_BAD.search(value) and _resolves_to_str(value):
-            return value
-        return _quote(value)
+        return _string(value)
     raise CmgenError(f"cannot write a value of type {type(value).__name__} to YAML: {value!r}")
+
+
+def _string(value: str) -> str:
+    if _PLAIN_OK.fullmatch(value) and not _PLAIN_BAD.search(value) and _resolves_to_str(value):
+        return value
+    return _quote(value)
 
 
 def _float(value: float) -> str:

@@ -15,6 +15,8 @@ documents are not kept while loading (that would double the cost of the common c
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,26 +31,58 @@ MAX_ALIAS_NODES = 100_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+# Keys that PyYAML's own construct_mapping rewrites ("<<" merges, "=" values).
+_SPECIAL_KEYS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Plain scalars seen often (keys, small values) keep their resolved tag; bounded.
+_TAG_CACHE_SIZE = 50_000
 
 
 class _StrictLoader(_Loader):
-    """A safe loader that rejects duplicate keys and counts alias reuse."""
+    """A safe loader that rejects duplicate keys (see also ``_AliasCountingLoader``)."""
 
     alias_hits = 0
+    _plain_tags: dict[str, str] = {}
 
-    def construct_object(self, node: nodes.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects and not isinstance(node, nodes.ScalarNode):
-            self.alias_hits += 1
-        return super().construct_object(node, deep)
+    def resolve(self, kind: type[nodes.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # A plain scalar's tag depends on its text alone (no path resolvers are registered).
+        if kind is nodes.ScalarNode and implicit[0]:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._plain_tags) < _TAG_CACHE_SIZE:
+                    self._plain_tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
     def construct_mapping(self, node: nodes.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, nodes.MappingNode):  # "!!map [a]": PyYAML's error
+            return super().construct_mapping(node, deep)
+        pairs = node.value
+        if any(key_node.tag in _SPECIAL_KEYS for key_node, _ in pairs):
+            return self._construct_merged(node, deep)
+        # PyYAML's construct_mapping, minus merge keys (none here) and its costly Hashable
+        # ABC check: all keys first (a duplicate is found before any value is built).
+        keys = self._keys(pairs)
+        construct = self.construct_object
+        return {key: construct(value_node, deep=deep) for key, (_, value_node) in zip(keys, pairs)}
+
+    def _construct_merged(self, node: nodes.MappingNode, deep: bool) -> dict[Any, Any]:
         # Only the mapping's own keys can clash; keys merged in with "<<" may be overridden.
+        self._keys([pair for pair in node.value if pair[0].tag != _MERGE_TAG])
+        return super().construct_mapping(node, deep)
+
+    def _keys(self, pairs: list[tuple[nodes.Node, nodes.Node]]) -> list[Any]:
+        """The constructed keys; a duplicate or unhashable key is an error."""
         seen: dict[Any, nodes.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self.construct_object(key_node, deep=True)
+        keys = []
+        for key_node, _ in pairs:
+            # A str-tagged scalar constructs to its own text: no need to build it.
+            if key_node.tag == _STR_TAG and type(key_node) is nodes.ScalarNode:
+                key = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=True)
             try:
                 first = seen.setdefault(key, key_node)
             except TypeError:
@@ -58,7 +92,8 @@ class _StrictLoader(_Loader):
                     f"duplicate key {key!r} (first defined at line {first.start_mark.line + 1})",
                     key_node.start_mark,
                 )
-        return super().construct_mapping(node, deep)
+            keys.append(key)
+        return keys
 
 
 def _strip_resolvers(loader: Any, tags: set[str]) -> None:
@@ -70,6 +105,18 @@ def _strip_resolvers(loader: Any, tags: set[str]) -> None:
 
 # Kubernetes keeps timestamps as strings; "=" (the YAML "value" type) has no constructor.
 _strip_resolvers(_StrictLoader, {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"})
+
+
+class _AliasCountingLoader(_StrictLoader):
+    """Also counts how often an already built collection is reused (by an alias).
+
+    Only a text with an anchor (``&``) can have aliases; others skip this per-node cost.
+    """
+
+    def construct_object(self, node: nodes.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects and not isinstance(node, nodes.ScalarNode):
+            self.alias_hits += 1
+        return super().construct_object(node, deep)
 
 
 class _Error(Exception):
@@ -124,8 +171,9 @@ def read_text(path: Path, display: str | None = None) -> str:
 
 def load_all(text: str, file: str) -> list[Document]:
     """Parse every document of a YAML stream; empty documents are dropped."""
-    _check_depth(text, file)
-    loader = _StrictLoader(text)
+    if not shallow(text):
+        _check_depth(text, file)
+    loader = (_AliasCountingLoader if "&" in text else _StrictLoader)(text)
     documents: list[Document] = []
     try:
         index = 0
@@ -174,6 +222,52 @@ def _located(message: str, mark: Any, file: str) -> CmgenError:
 
 _OPEN = (events.MappingStartEvent, events.SequenceStartEvent)
 _CLOSE = (events.MappingEndEvent, events.SequenceEndEvent)
+
+
+# libyaml also breaks lines at a lone CR, NEL, LS and PS; the screen sees only "\n" and
+# gives up on text that has them.
+_LONE_CR = re.compile("\r(?!\n)")
+_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|$)")
+# A line's indentation, the BOM libyaml skips at a line start, and the indicators after
+# which a block collection may start on the same line ("- - x", "? x", ": x", "--- x").
+_PREFIX = "[ \t\ufeff?:-]"
+
+
+@functools.lru_cache(maxsize=None)
+def _prefixes_longer_than(length: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """At a line start, and after a newline (a literal first character: a fast search)."""
+    return re.compile(f"{_PREFIX}{{{length + 1}}}"), re.compile(f"\n{_PREFIX}{{{length + 1}}}")
+
+
+def shallow(text: str, limit: int = MAX_DEPTH) -> bool:
+    """A cheap screen: True only when no document of ``text`` can nest deeper than ``limit``.
+
+    A bound from the text alone, per document (a ``---`` at column 0 ends one, so depth
+    cannot carry across it):
+
+    - block collections: each level starts at a strictly greater column than its parent,
+      except a sequence written as a mapping's value at the key's own column (at most one
+      such level per column). A block collection starts only after a line's indentation
+      and indicators (``- ``, ``? ``, ``: ``), so with P the longest such prefix of any
+      line, block depth <= 2P + 2;
+    - flow collections: each level needs its own ``{`` or ``[``, and a ``[`` may hold a
+      single-pair mapping (``[a: b]``) one level deeper: flow depth <= {'s + 2 x ['s.
+
+    Both counts over-estimate (brackets in strings count too), so a False only means the
+    exact event walk (``_check_depth``) must decide.
+    """
+    if ("\r" in text and _LONE_CR.search(text)) or any(c in text for c in "\x85\u2028\u2029"):
+        return False
+    starts = [match.start() + 1 for match in _DOCUMENT_START.finditer(text)]
+    for start, end in zip([0, *starts], [*starts, len(text)]):
+        flow = text.count("{", start, end) + 2 * text.count("[", start, end)
+        room = limit - flow - 2
+        if room < 0:
+            return False
+        first_line, other_lines = _prefixes_longer_than(room // 2)
+        if first_line.match(text, start, end) or other_lines.search(text, start, end):
+            return False
+    return True
 
 
 def _check_depth(text: str, file: str) -> None:
