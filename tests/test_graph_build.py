@@ -3,7 +3,7 @@ selector, env vars become calls, claims add up with quantity arithmetic."""
 
 from __future__ import annotations
 
-from generator import graph
+from generator import graph, pipeline
 from generator.graph import format_bytes
 from generator.manifests import from_text
 from generator.pipeline import Build
@@ -91,3 +91,18 @@ def test_claim_templates_count_once_per_replica_and_orphan_services_have_no_back
     assert platform.service("shop/lonely") is not None
     assert platform.service("shop/lonely").backends == ()  # type: ignore[union-attr]
     assert platform.policies is None
+
+
+def test_a_workload_scaled_by_an_hpa_shows_its_range(repo_project: Project) -> None:
+    build = pipeline.build(repo_project, "prod", pipeline.Options(docs=False))
+    platform = graph.build(build.manifests)
+    [user] = [w for w in platform.workloads if w.name == "user-service"]
+    assert "replicas" not in [m for m in build.manifests if m.name == "user-service" and m.kind == "Deployment"][0].data["spec"]
+    assert user.autoscaled == (3, 9) and user.replicas == 3 and user.scale == "×3–9 (HPA)"
+    [db] = [w for w in platform.workloads if w.name == "postgres-user"]
+    assert db.autoscaled is None and db.scale == "×1"
+
+
+def test_tiers_run_from_the_ingress_and_unreached_namespaces_come_last(repo_project: Project) -> None:
+    build = pipeline.build(repo_project, "prod", pipeline.Options(docs=False))
+    assert graph.build(build.manifests).tiers() == [["frontend"], ["backend"], ["data"], ["logging"]]

@@ -65,7 +65,7 @@ def advice(graph: Graph, kinds: set[str]) -> list[Advice]:
         found.append(Advice("short", "Serve the Ingress hosts over TLS (cert-manager); every route here is plain HTTP."))
     if "ServiceMonitor" not in kinds and "PodMonitor" not in kinds:
         found.append(Advice("short", "Monitoring: Prometheus + Grafana; no ServiceMonitor/PodMonitor is rendered."))
-    scaled = [w.name for w in graph.workloads if w.kind == "Deployment" and w.replicas > 1]
+    scaled = [w.name for w in graph.workloads if w.kind == "Deployment" and w.replicas > 1 and w.autoscaled is None]
     if scaled and "HorizontalPodAutoscaler" not in kinds:
         found.append(Advice("mid", f"HorizontalPodAutoscalers for {', '.join(scaled)} (fixed replicas today)."))
     if graph.claims and "CronJob" not in kinds:

@@ -26,7 +26,8 @@ def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
     manifests = list(manifests)
     index = Index.build(manifests)
     pods = [pod for pod in index.pods if pod.manifest.kind in _WORKLOADS]
-    workloads = [_workload(pod) for pod in pods]
+    scaling = _autoscalers(index)
+    workloads = [_workload(pod, scaling) for pod in pods]
     by_pod = {id(pod): workload for pod, workload in zip(pods, workloads)}
     services = sorted(
         (_service(item, index, by_pod) for item in index.of_kind("Service")), key=_by_key
@@ -82,7 +83,19 @@ def _description(manifest: Manifest) -> str:
     return next((str(v) for k, v in sorted(annotations.items()) if str(k).endswith("/description")), "")
 
 
-def _workload(pod: PodTemplate) -> model.Workload:
+def _autoscalers(index: Index) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(namespace, kind, name) of each HPA's target -> (minReplicas, maxReplicas)."""
+    found = {}
+    for hpa in index.of_kind("HorizontalPodAutoscaler"):
+        target = mapping(dig(hpa.data, "spec", "scaleTargetRef"))
+        low, high = dig(hpa.data, "spec", "minReplicas"), dig(hpa.data, "spec", "maxReplicas")
+        if isinstance(high, int):
+            key = (hpa.namespace or "default", str(target.get("kind")), str(target.get("name")))
+            found[key] = (low if isinstance(low, int) else 1, high)
+    return found
+
+
+def _workload(pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, int]]) -> model.Workload:
     manifest = pod.manifest
     containers = [container.data for container in pod.containers(init=False)]
     claims = {
@@ -111,11 +124,14 @@ def _workload(pod: PodTemplate) -> model.Workload:
          if dig(c, "readinessProbe", "httpGet", "path")),
         None,
     )
+    autoscaled = scaling.get((pod.namespace, manifest.kind, manifest.name))
     return model.Workload(
         kind=manifest.kind,
         namespace=pod.namespace,
         name=manifest.name,
-        replicas=pod.replicas,
+        # an HPA owns the count of a workload that leaves spec.replicas to it
+        replicas=autoscaled[0] if autoscaled and "replicas" not in manifest.data.get("spec", {}) else pod.replicas,
+        autoscaled=autoscaled,
         labels=_text_map(pod.labels),
         selector=_text_map(dig(manifest.data, "spec", "selector", "matchLabels")),
         container=str(containers[0].get("name", "")) if containers else "",

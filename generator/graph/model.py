@@ -66,6 +66,15 @@ class Workload:
     secrets: tuple[SecretUse, ...] = ()
     health: str | None = None  # path of the first HTTP readiness probe
     description: str = ""
+    autoscaled: tuple[int, int] | None = None  # (min, max) of the HPA that scales it
+
+    @property
+    def scale(self) -> str:
+        """``×3``, or ``×3–9 (HPA)`` when an autoscaler owns the replica count."""
+        if self.autoscaled is None:
+            return f"×{self.replicas}"
+        low, high = self.autoscaled
+        return f"×{low}–{high} (HPA)"
 
     @property
     def key(self) -> str:
@@ -221,12 +230,21 @@ class Graph:
         return sum(claim.bytes for claim in self.claims)
 
     def tiers(self) -> list[list[str]]:
-        """Namespaces left to right: by how many hops from the Ingress their first workload is."""
+        """Namespaces left to right: by how many hops from the Ingress their first workload is;
+        namespaces no request reaches (a log shipper's) come last."""
         depth = self.depths()
+        connected = {edge.source for edge in self.edges} | {
+            backend
+            for service in self.services
+            if any(edge.service == service.key for edge in self.edges)
+            or any(route.service == service.key for route in self.routes)
+            for backend in service.backends
+        }
         rank: dict[str, int] = {}
         for workload in self.workloads:
-            level = depth.get(workload.key, 0)
-            rank[workload.namespace] = min(rank.get(workload.namespace, level), level)
+            if workload.key in connected:
+                level = depth.get(workload.key, 0)
+                rank[workload.namespace] = min(rank.get(workload.namespace, level), level)
         names = sorted({ns.name for ns in self.namespaces} | set(rank))
         columns: dict[int, list[str]] = {}
         for name in names:

@@ -47,7 +47,7 @@ def node_id(*parts: str) -> str:
 def _workload_node(graph: Graph, workload: Workload) -> tuple[Node, list[Link]]:
     """A workload with the Services selecting it, then one line per call it makes (the
     call's link leaves from that line)."""
-    lines = [workload.name, f"{workload.kind} ×{workload.replicas}"]
+    lines = [workload.name, f"{workload.kind} {workload.scale}"]
     for service in graph.services:
         if workload.key in service.backends:
             ports = ",".join(str(port.port) for port in service.ports)
