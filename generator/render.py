@@ -60,12 +60,13 @@ def yaml_scalar(value: Any) -> str:
     return yamlio.scalar(value)
 
 
-def _shell(value: Any) -> str:
+def shell_value(value: Any) -> str:
+    """A value as one shell word (the finalizer of every ``.sh`` template, cmgen's own too)."""
     value = _defined(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        raise TypeError("a mapping or list cannot be written into a shell script")
+    if isinstance(value, (dict, list, tuple)):
+        raise TypeError("a collection cannot be written into a shell script; loop over it")
     return shlex.quote(str(value))
 
 
@@ -73,7 +74,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(_defined(value))
 
 
-_FINALIZERS: dict[str, Callable[[Any], str]] = {".yaml": yaml_scalar, ".yml": yaml_scalar, ".sh": _shell}
+_FINALIZERS: dict[str, Callable[[Any], str]] = {".yaml": yaml_scalar, ".yml": yaml_scalar, ".sh": shell_value}
 
 
 def _to_json(value: Any, indent: int | None = None) -> str:

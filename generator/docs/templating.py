@@ -6,23 +6,15 @@ is shell-quoted, so a name from the manifests can never inject a command."""
 from __future__ import annotations
 
 import functools
-import shlex
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator import jinjacache
+from generator.render import shell_value
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _shell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple, dict)):
-        raise TypeError("a collection cannot be written into a shell script; loop over it")
-    return shlex.quote(str(value))
 
 
 def _cell(value: Any) -> str:
@@ -39,7 +31,7 @@ def environment(suffix: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
-        finalize=_shell if suffix == ".sh" else None,
+        finalize=shell_value if suffix == ".sh" else None,
         bytecode_cache=jinjacache.for_environment(f"docs{suffix}"),
     )
     env.filters["cell"] = _cell
