@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.graph import mesh, model, policy, storage
-from generator.lint.configrefs import EXTERNAL_SECRETS
+from generator.lint.configrefs import external_secrets
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
 from generator.manifests import Manifest
 
@@ -146,8 +146,7 @@ def _workload(pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, i
 
 def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.SecretUse, ...]:
     """Secrets in the pod's volumes, with the keys read through ``*_FILE`` env paths."""
-    annotation = mapping(pod.manifest.metadata.get("annotations")).get(EXTERNAL_SECRETS, "")
-    external = {name.strip() for name in str(annotation).split(",") if name.strip()}
+    external = external_secrets(pod)
     volumes = {
         str(volume.get("name")): str(dig(volume, "secret", "secretName"))
         for volume in map(mapping, sequence(pod.spec.get("volumes")))

@@ -84,14 +84,15 @@ def _data_keys(data: dict[str, Any]) -> set[str]:
 EXTERNAL_SECRETS = "cmgen.io/external-secrets"
 
 
-def _external_secrets(pod: PodTemplate) -> set[str]:
+def external_secrets(pod: PodTemplate) -> set[str]:
+    """The Secrets a workload declares as created outside the manifests."""
     declared = mapping(pod.manifest.metadata.get("annotations")).get(EXTERNAL_SECRETS, "")
     return {name.strip() for name in str(declared).split(",") if name.strip()}
 
 
 def config_ref(index: Index) -> Iterator[Hit]:
     for pod in index.pods:
-        external = _external_secrets(pod)
+        external = external_secrets(pod)
         for ref in (*_volume_refs(pod), *_env_refs(pod)):
             if ref.optional or (ref.kind == "Secret" and ref.name in external):
                 continue
