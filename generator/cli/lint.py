@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
 import typer
 
 from generator import report
@@ -44,6 +42,8 @@ def lint_command(
     if output == "json":
         typer.echo(report.json_text(findings), nl=False)
     elif output == "sarif":
+        from importlib import metadata  # ~10 ms of start-up: only SARIF needs the version
+
         typer.echo(report.sarif_text(findings, rule_infos(), metadata.version("cmgen")), nl=False)
     else:
         echo_lines(report.text_lines(findings))

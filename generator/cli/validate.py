@@ -11,7 +11,6 @@ import typer
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, echo_lines
 from generator.manifests import load_paths
 from generator.project import Config, Project
-from generator.validate import validate
 
 
 class Output(str, Enum):
@@ -37,6 +36,8 @@ def validate_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Validate manifests strictly and offline; exit 1 when any is invalid."""
+    from generator.validate import validate  # jsonschema-rs: only for the command that runs
+
     config = _config(project_dir)
     report = validate(
         load_paths(paths),
