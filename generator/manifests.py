@@ -77,9 +77,11 @@ class Manifest:
         *,
         key: bool = False,
         hint: str = "",
+        traced: bool = True,
     ) -> Finding:
+        """A finding at ``path``; ``traced`` adds the template line it came from, when known."""
         line, column = self.locate(path, key=key)
-        origin = self.origin.trace(path) if self.origin is not None else ""
+        origin = self.origin.trace(path) if traced and self.origin is not None else ""
         return Finding(
             self.source.name, line, column, severity, rule, self.ref, message, hint, origin or ""
         )

@@ -24,14 +24,16 @@ def lint(manifests: list[Manifest]) -> list[Finding]:
     skips: dict[int, dict[str, str]] = {}
     findings = []
     for rule, hit in hits:
-        finding = hit.manifest.finding(
-            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint
-        )
         key = id(hit.manifest)
         if key not in skips:
             skips[key] = suppress.reasons(hit.manifest, BY_ID)
-        reason = skips[key].get(rule.id)
-        if reason and rule.id not in UNSKIPPABLE:
+        reason = skips[key].get(rule.id) if rule.id not in UNSKIPPABLE else None
+        # A skipped finding is counted, not shown, by render and check: its template line
+        # (a second parse of the rendered text) would be wasted (~1/3 of a check's lint stage).
+        finding = hit.manifest.finding(
+            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint, traced=not reason
+        )
+        if reason:
             finding = replace(
                 finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
             )
