@@ -7,15 +7,19 @@ another machine's matplotlib/FreeType draws the same data with different pixels.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import pngmeta
 from generator.findings import Finding
-from generator.pipeline import Build
 from generator.project import Project
 from generator.write import OutputFile
+
+if TYPE_CHECKING:
+    from generator.pipeline import Build  # drift alone (in_sync) must not load the pipeline
 
 
 @dataclass(frozen=True)
@@ -27,13 +31,8 @@ class Difference:
 
 
 def compare(build: Build) -> list[Difference]:
-    tree = build.target.tree
-    on_disk = {
-        path.relative_to(tree).as_posix(): path
-        for path in sorted(tree.rglob("*"))
-        if path.is_file() or path.is_symlink()
-    } if tree.is_dir() else {}
     differences = []
+    on_disk = _on_disk(build.target.tree)
     for name in sorted(set(build.files) | set(on_disk)):
         expected = build.files.get(name)
         path = on_disk.get(name)
@@ -42,19 +41,52 @@ def compare(build: Build) -> list[Difference]:
             differences.append(Difference(name, "stray", None, actual))
         elif path is None:
             differences.append(Difference(name, "missing", expected.data, None))
-        elif not _same(name, expected, actual) or bool(path.stat().st_mode & 0o100) != expected.executable:
+        elif not _same(fingerprint(name, expected), expected.executable, path, actual):
             differences.append(Difference(name, "drifted", expected.data, actual))
     return differences
 
 
-def _same(name: str, expected: OutputFile, actual: bytes | None) -> bool:
-    if actual is None:
+def fingerprint(name: str, expected: OutputFile) -> str:
+    """What a file on disk must match: for a chart that records the hash of its data, that
+    hash (``source:HEX``); for any other file, its bytes (``sha256:HEX``)."""
+    if name.endswith(".png"):
+        # A chart that knows its source hash is compared by it without being drawn.
+        drawn_from = expected.source_hash or pngmeta.source_hash(expected.data)
+        if drawn_from is not None:
+            return f"source:{drawn_from}"
+    return f"sha256:{expected.digest}"
+
+
+def in_sync(tree: Path, expected: Mapping[str, tuple[str, bool]]) -> bool:
+    """Whether the tree on disk holds exactly these files (name -> fingerprint, executable),
+    as ``compare`` would find it, without the bytes of a build."""
+    on_disk = _on_disk(tree)
+    if on_disk.keys() != expected.keys():
         return False
-    if not name.endswith(".png"):
-        return actual == expected.data
-    # A chart that knows its source hash is compared by it without being drawn.
-    drawn_from = expected.source_hash or pngmeta.source_hash(expected.data)
-    return actual == expected.data if drawn_from is None else drawn_from == pngmeta.source_hash(actual)
+    for name, path in on_disk.items():
+        actual = path.read_bytes() if _regular(path) else None
+        if not _same(*expected[name], path, actual):
+            return False
+    return True
+
+
+def _on_disk(tree: Path) -> dict[str, Path]:
+    if not tree.is_dir():
+        return {}
+    return {
+        path.relative_to(tree).as_posix(): path
+        for path in sorted(tree.rglob("*"))
+        if path.is_file() or path.is_symlink()
+    }
+
+
+def _same(fingerprint: str, executable: bool, path: Path, actual: bytes | None) -> bool:
+    if actual is None or bool(path.stat().st_mode & 0o100) != executable:
+        return False
+    kind, _, value = fingerprint.partition(":")
+    if kind == "source":
+        return pngmeta.source_hash(actual) == value
+    return hashlib.sha256(actual).hexdigest() == value
 
 
 _MESSAGES = {

@@ -11,6 +11,10 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 
+# The info finding of a custom resource that has no CRD to validate it by (``validate``);
+# render and check count these apart from reasoned lint skips.
+NO_SCHEMA = "no-schema"
+
 
 @dataclass(frozen=True, order=True)
 class Finding:

@@ -9,19 +9,20 @@ code depends on: the environment's role, Jinja's and Python's versions, and the 
 the modules whose functions run at compile time (``render``, ``yamlio.dump``, and the
 docs stage's templating). Changing any of them starts a new, empty folder.
 
-The folder is ``$CMGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/cmgen``, else
-``~/.cache/cmgen``; ``CMGEN_CACHE_DIR=off`` (or an unwritable folder) turns caching off.
-A cache file that cannot be read or written is ignored: the template is compiled.
+The folder is ``jinja/<digest>`` in cmgen's cache (``cachedir``: ``CMGEN_CACHE_DIR=off``
+or an unwritable folder turns caching off). A cache file that cannot be read or written
+is ignored: the template is compiled.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
 import jinja2
+
+from generator import cachedir
 
 _GENERATOR = Path(__file__).parent
 _COMPILE_TIME_SOURCES = ("render.py", "yamlio/dump.py", "docs/templating.py")
@@ -43,29 +44,12 @@ class _Cache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def root() -> Path | None:
-    configured = os.environ.get("CMGEN_CACHE_DIR", "")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "cmgen"
-
-
 def for_environment(role: str) -> jinja2.BytecodeCache | None:
     """The cache of one kind of environment (e.g. ``project.yaml``), or None (off)."""
-    base = root()
-    if base is None:
+    if cachedir.root() is None:
         return None
     digest = hashlib.sha256(f"{role}\0{jinja2.__version__}\0{sys.version}".encode())
     for name in _COMPILE_TIME_SOURCES:
         digest.update((_GENERATOR / name).read_bytes())
-    folder = base / "jinja" / digest.hexdigest()[:24]
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return None
-    return _Cache(str(folder))
+    folder = cachedir.folder("jinja", digest.hexdigest()[:24])
+    return None if folder is None else _Cache(str(folder))

@@ -11,26 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from generator import docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
+from generator.options import Options
 from generator.project import OutputTarget, Project
 from generator.write import OutputFile
-
-
-@dataclass(frozen=True)
-class Options:
-    overlays: bool = True
-    sets: tuple[str, ...] = ()
-    out: Path | None = None
-    kube_version: str | None = None  # default: kubeVersion of cmgen.yaml
-    crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
-    require_schemas: bool = False  # a custom resource without a CRD is an error
-    docs: bool = True
 
 
 @dataclass

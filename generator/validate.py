@@ -25,11 +25,10 @@ from typing import Any
 
 from generator import crds, deprecations, schemas, validators
 from generator.explain import json_path, show
-from generator.findings import Finding, Severity, has_errors
+from generator.findings import NO_SCHEMA, Finding, Severity, has_errors
 from generator.manifests import Manifest
 
 UNKNOWN_API = "unknown-api"
-NO_SCHEMA = "no-schema"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ whose charts record the same source hash never draws them).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,12 +28,14 @@ main()
 """
 
 
-def loaded(*args: str, cwd: Path = REPO) -> set[str]:
+def loaded(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a command loaded: packages by their top-level name, cmgen's in full."""
     result = subprocess.run(
-        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, cwd=cwd, env=env
     )
     assert result.returncode == 0, result.stderr
-    return {name.split(".")[0] for name in json.loads(result.stdout.splitlines()[-1])}
+    names = json.loads(result.stdout.splitlines()[-1])
+    return {name if name.startswith("generator.") else name.split(".")[0] for name in names}
 
 
 @pytest.mark.parametrize(
@@ -49,3 +52,12 @@ def test_a_command_loads_only_what_it_uses(args: tuple[str, ...], absent: set[st
     modules = loaded(*args)
     assert "generator" in modules  # the probe saw the command run
     assert not modules & absent, f"cmgen {' '.join(args)} imported {sorted(modules & absent)}"
+
+
+def test_a_check_of_unchanged_inputs_loads_no_stage(tmp_path: Path) -> None:
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path)}
+    args = ("check", "--env", "minikube")
+    assert "generator.pipeline" in loaded(*args, env=env)  # nothing stored yet: a full build
+    modules = loaded(*args, env=env)
+    heavy = {"jinja2", "jsonschema_rs", "generator.pipeline", "generator.render", "generator.lint"}
+    assert not modules & heavy, f"a check of a stored build imported {sorted(modules & heavy)}"

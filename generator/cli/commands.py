@@ -6,7 +6,9 @@ The stages are imported inside the commands that use them: ``cmgen validate`` an
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,8 @@ import typer
 from generator import progress
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
-from generator.findings import Finding, has_errors
+from generator.findings import NO_SCHEMA, Finding, has_errors
+from generator.options import Options
 from generator.project import Project
 
 if TYPE_CHECKING:
@@ -54,7 +57,7 @@ def render_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
-    from generator import pipeline, render, write
+    from generator import buildcache, render, write
 
     current = project(project_dir)
     names = _envs(current, env, all_envs)
@@ -62,10 +65,11 @@ def render_command(
     builds = []
     for name in names:
         target_out = (out / name if all_envs else out) if out is not None else None
-        options = pipeline.Options(
+        options = Options(
             not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
         )
         builds.append(_build(current, name, options, renderer))
+        buildcache.store(current, name, options, builds[-1])
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
@@ -107,28 +111,45 @@ def check_command(
     kube_version: str | None = KubeVersionOption,
     crd: list[Path] = CrdOption,
     require_schemas: bool = RequireSchemasOption,
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Build again even when the inputs are unchanged since the last build."
+    ),
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render in memory, validate, lint and compare with the tree on disk.
 
     Exit 1 on any error: an invalid object, a lint error, a drifted, missing or stray file.
     """
-    from generator import drift, pipeline, render
-
     current = project(project_dir)
-    renderer = render.Renderer(current)
-    findings: list[Finding] = []
-    options = pipeline.Options(
-        kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas
-    )
-    for name in _envs(current, env, all_envs):
-        build = _build(current, name, options, renderer)
-        findings.extend(build.findings)
-        findings.extend(drift.findings(build, drift.compare(build), current))
+    options = Options(kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas)
+    names = _envs(current, env, all_envs)
+    renderer = functools.cache(lambda: _renderer(current))  # made only when a build runs
+    findings = [
+        finding for name in names for finding in _check(current, name, options, renderer, no_cache)
+    ]
     _report(findings)
     if has_errors(findings):
         raise typer.Exit(FINDINGS)
-    print(f"cmgen: {len(_envs(current, env, all_envs))} env(s) in sync")
+    print(f"cmgen: {len(names)} env(s) in sync")
+
+
+def _check(
+    current: Project,
+    env: str,
+    options: Options,
+    renderer: Callable[[], render.Renderer],
+    no_cache: bool,
+) -> list[Finding]:
+    """One env's findings: stored ones when the inputs are those of a stored build and the
+    tree on disk is what that build wrote (``buildcache``), else those of a full build."""
+    from generator import buildcache, drift
+
+    entry = None if no_cache else buildcache.lookup(current, env, options)
+    if entry is not None and drift.in_sync(current.output(env).tree, entry.files):
+        return entry.findings
+    build = _build(current, env, options, renderer())
+    buildcache.store(current, env, options, build)
+    return [*build.findings, *drift.findings(build, drift.compare(build), current)]
 
 
 @command("diff")
@@ -152,8 +173,14 @@ def diff_command(
     raise typer.Exit(FINDINGS if differences else OK)
 
 
+def _renderer(current: Project) -> render.Renderer:
+    from generator import render
+
+    return render.Renderer(current)
+
+
 def _build(
-    current: Project, env: str, options: pipeline.Options, renderer: render.Renderer
+    current: Project, env: str, options: Options, renderer: render.Renderer
 ) -> pipeline.Build:
     """``pipeline.build`` with a progress line on stderr when it is a terminal and the
     build takes more than a second (silent otherwise)."""
@@ -190,13 +217,11 @@ def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
 def _report(findings: list[Finding]) -> None:
     """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
     count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
-    from generator import validate
-
     skipped = unvalidated = 0
     for finding in sorted(findings):
         if finding.severity != "info":
             print(finding.text(), file=sys.stderr)
-        elif finding.rule == validate.NO_SCHEMA:
+        elif finding.rule == NO_SCHEMA:
             unvalidated += 1
         else:
             skipped += 1

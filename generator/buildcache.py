@@ -1,0 +1,172 @@
+"""What a build produced, kept on disk, so that checking unchanged inputs skips the build.
+
+The usual pre-commit run of ``cmgen check`` follows a ``cmgen render`` of the same inputs.
+Every full build (render or check) stores an entry: the fingerprint of each output file
+(``drift.fingerprint``) and the build's findings. A check whose inputs have an entry, and
+whose tree on disk matches it file for file, reports the stored findings without rendering,
+validating or linting again (nor importing Jinja2 or the schemas). Anything else (no entry,
+a drifted, missing or stray file) runs the full build, which names the differences.
+
+The key is a digest of everything a build reads, so a changed input can only miss:
+
+- cmgen itself: every file of the ``generator`` package (code, data, docs templates);
+- the installed distributions, by name and version (``*.dist-info`` on ``sys.path``:
+  Jinja2, PyYAML, jsonschema-rs, the schemas of kubernetes-validate), and Python's version;
+- the project's inputs: ``cmgen.yaml`` and every file under ``templates/``, ``values/`` and
+  ``overlays/``, by path and bytes; the CRD files (``crds`` of ``cmgen.yaml`` and ``--crd``);
+- the project's folder, the env and the build options.
+
+``tests/test_buildcache.py`` runs builds under an audit hook and fails if a build opens a
+file that the key does not cover. Entries are ``builds/<key>.json`` in cmgen's cache
+(``cachedir``); ``CMGEN_CACHE_DIR=off`` or ``cmgen check --no-cache`` bypasses them. The
+newest ``KEEP`` entries are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import cachedir, drift
+from generator.errors import CmgenError
+from generator.findings import Finding
+from generator.manifests import expand_paths
+from generator.project import CONFIG_FILE, Project
+
+if TYPE_CHECKING:
+    from generator.options import Options
+    from generator.pipeline import Build
+
+FORMAT = 1  # bump when an entry's layout or meaning changes
+KEEP = 64
+_FINDING_TYPES = (str, int, int, str, str, str, str, str, str)  # Finding's fields, in order
+_GENERATOR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Entry:
+    files: dict[str, tuple[str, bool]]  # name in the tree -> (fingerprint, executable)
+    findings: list[Finding]
+
+
+def lookup(project: Project, env: str, options: Options) -> Entry | None:
+    """The stored result of building these inputs, or None."""
+    path = _path(project, env, options)
+    if path is None:
+        return None
+    try:
+        return _decode(json.loads(path.read_bytes()))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def store(project: Project, env: str, options: Options, build: Build) -> None:
+    path = _path(project, env, options)
+    if path is None:
+        return
+    entry = {
+        "format": FORMAT,
+        "files": {
+            name: [drift.fingerprint(name, file), file.executable]
+            for name, file in sorted(build.files.items())
+        },
+        "findings": [list(astuple(finding)) for finding in build.findings],
+    }
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as out:
+            json.dump(entry, out)
+        os.replace(out.name, path)
+        _prune(path.parent)
+    except OSError:
+        return
+
+
+def inputs(project: Project, options: Options) -> list[Path]:
+    """The files a build of ``project`` may read besides cmgen and its dependencies.
+
+    Raises ``CmgenError`` when a CRD path does not exist (the build then reports it)."""
+    found = [project.root / CONFIG_FILE]
+    for folder in (project.templates_dir, project.values_dir, project.overlays_dir):
+        found.extend(path for path in sorted(folder.rglob("*")) if path.is_file())
+    crds = [*project.config.crds, *options.crds]
+    found.extend(Path(name) for name in expand_paths(str(path) for path in crds))
+    return found
+
+
+def key(project: Project, env: str, options: Options) -> str | None:
+    """The digest of everything a build of ``env`` reads; None when an input is unreadable."""
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{project.root}\0{env}\0{options!r}".encode())
+    try:
+        for name in _distributions():
+            digest.update(f"\0dist {name}".encode())
+        for path in _code():
+            _add(digest, "code", path.relative_to(_GENERATOR), path)
+        for path in inputs(project, options):
+            _add(digest, "input", path, path)
+    except (OSError, CmgenError):
+        return None
+    return digest.hexdigest()
+
+
+def _add(digest: Any, role: str, name: Path, path: Path) -> None:
+    data = path.read_bytes()
+    digest.update(f"\0{role} {name} {len(data)}\0".encode())
+    digest.update(data)
+
+
+def _code() -> Iterator[Path]:
+    for path in sorted(_GENERATOR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            yield path
+
+
+def _distributions() -> list[str]:
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(name for name in names if name.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
+
+
+def _path(project: Project, env: str, options: Options) -> Path | None:
+    if cachedir.root() is None:
+        return None
+    digest = key(project, env, options)
+    folder = cachedir.folder("builds") if digest is not None else None
+    return None if folder is None or digest is None else folder / f"{digest}.json"
+
+
+def _decode(data: Any) -> Entry | None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    files = {}
+    for name, (fingerprint, executable) in data["files"].items():
+        if not isinstance(fingerprint, str) or not isinstance(executable, bool):
+            return None
+        files[name] = (fingerprint, executable)
+    findings = []
+    for row in data["findings"]:
+        if not (
+            isinstance(row, list)
+            and len(row) == len(_FINDING_TYPES)
+            and all(isinstance(value, kind) for value, kind in zip(row, _FINDING_TYPES))
+        ):
+            return None
+        findings.append(Finding(*row))
+    return Entry(files, findings)
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+    for stale in entries[:-KEEP]:
+        stale.unlink(missing_ok=True)

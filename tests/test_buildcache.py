@@ -1,0 +1,196 @@
+"""The build cache: a check of unchanged inputs replays a stored build (``generator.buildcache``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import buildcache, pipeline
+from generator.findings import Finding
+from generator.options import Options
+from generator.project import Project
+from tests.conftest import REPO, cmgen
+
+# Runs builds in a fresh interpreter and prints every file they opened.
+_AUDIT = """
+import json, os, sys
+from pathlib import Path
+opened = set()
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        opened.add(os.path.abspath(os.fsdecode(args[0])))
+from generator import pipeline
+from generator.options import Options
+from generator.project import Project
+project = Project.load(Path(sys.argv[1]))
+crds = tuple(Path(path) for path in sys.argv[2:])
+sys.addaudithook(hook)
+for env in project.envs():
+    pipeline.build(project, env, Options(crds=crds))
+print(json.dumps(sorted(opened)))
+"""
+
+
+def _covered_elsewhere(path: str) -> bool:
+    """Files the key covers by version or digest rather than by path: Python, the installed
+    distributions, cmgen's own package, and the caches."""
+    roots = {sys.prefix, sys.base_prefix, str(Path(buildcache.__file__).parent), "/dev/"}
+    roots.add(os.environ["CMGEN_CACHE_DIR"])
+    return any(path.startswith(root) for root in roots)
+
+
+def test_a_build_opens_only_files_the_key_covers(tmp_path: Path, shared_crds: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _AUDIT, str(REPO), str(shared_crds)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    opened = set(json.loads(result.stdout))
+    project = Project.load(REPO)
+    covered = {str(path.resolve()) for path in buildcache.inputs(project, Options(crds=(shared_crds,)))}
+    assert any(path.endswith("values/prod.yaml") for path in opened)  # the hook saw the builds
+    assert {path for path in opened - covered if not _covered_elsewhere(path)} == set()
+
+
+def _key(root: Path, env: str = "dev", options: Options = Options()) -> str | None:
+    return buildcache.key(Project.load(root), env, options)
+
+
+def test_every_input_changes_the_key(project_dir: Path) -> None:
+    before = _key(project_dir)
+    assert before is not None
+    inputs = buildcache.inputs(Project.load(project_dir), Options())
+    assert len(inputs) > 5
+    for path in inputs:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert _key(project_dir) != before, path
+        path.write_bytes(original)
+    assert _key(project_dir) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "templates/app/extra.yaml.j2").write_text("a: 1\n"),
+        lambda root: (root / "templates/_partials/unused.j2").write_text(""),
+        lambda root: (root / "values/qa.yaml").write_text("{}\n"),
+        lambda root: (root / "overlays/dev").mkdir(parents=True)
+        or (root / "overlays/dev/kustomization.yaml").write_text("resources: []\n"),
+    ],
+    ids=["new template", "new partial", "new env", "new overlay"],
+)
+def test_a_new_input_file_changes_the_key(project_dir: Path, change: object) -> None:
+    before = _key(project_dir)
+    change(project_dir)  # type: ignore[operator]
+    assert _key(project_dir) != before
+
+
+def test_env_options_and_folder_are_in_the_key(project_dir: Path, tmp_path: Path) -> None:
+    keys = {
+        _key(project_dir),
+        _key(project_dir, "prod"),
+        _key(project_dir, options=Options(sets=("replicas=2",))),
+        _key(project_dir, options=Options(kube_version="1.33")),
+        _key(project_dir, options=Options(require_schemas=True)),
+        _key(project_dir, options=Options(overlays=False)),
+    }
+    moved = tmp_path / "moved"
+    project_dir.rename(moved)
+    keys.add(_key(moved))
+    assert len(keys) == 7
+
+
+def test_cmgen_code_is_in_the_key(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "package"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "module.py").write_text("A = 1\n")
+    monkeypatch.setattr(buildcache, "_GENERATOR", package)
+    before = _key(project_dir)
+    (package / "__pycache__" / "module.pyc").write_bytes(b"ignored")
+    assert _key(project_dir) == before
+    (package / "module.py").write_text("A = 2\n")
+    assert _key(project_dir) != before
+
+
+def test_a_missing_crd_path_is_no_key(project_dir: Path) -> None:
+    assert _key(project_dir, options=Options(crds=(project_dir / "nope",))) is None
+
+
+def test_an_entry_replays_the_findings_of_its_build(project_dir: Path) -> None:
+    project = Project.load(project_dir)
+    build = pipeline.build(project, "dev")
+    build.findings.append(Finding("a.yaml", 3, 5, "error", "some-rule", "Pod/x", "msg", "hint", "t.j2:2"))
+    buildcache.store(project, "dev", Options(), build)
+    entry = buildcache.lookup(project, "dev", Options())
+    assert entry is not None
+    assert entry.findings == build.findings
+    assert set(entry.files) == set(build.files)
+
+
+def test_off_stores_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", "off")
+    project = Project.load(project_dir)
+    buildcache.store(project, "dev", Options(), pipeline.build(project, "dev"))
+    assert buildcache.lookup(project, "dev", Options()) is None
+
+
+def test_only_the_newest_entries_are_kept(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(buildcache, "KEEP", 2)
+    project = Project.load(project_dir)
+    build = pipeline.build(project, "dev")
+    for version in ("1.33", "1.34", "1.35"):
+        buildcache.store(project, "dev", Options(kube_version=version), build)
+    assert len(list((tmp_path / "cache" / "builds").glob("*.json"))) == 2
+    assert buildcache.lookup(project, "dev", Options(kube_version="1.35")) is not None
+
+
+def _broken_build(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the check built instead of using the stored build")
+
+
+def test_a_check_after_a_render_does_not_build(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(project_dir.parent / "cache"))
+    assert cmgen("render", "--env", "prod", project=project_dir).exit_code == 0
+    full = cmgen("check", "--env", "prod", "--no-cache", project=project_dir)
+    monkeypatch.setattr(pipeline, "build", _broken_build)
+    replayed = cmgen("check", "--env", "prod", project=project_dir)
+    assert (replayed.exit_code, replayed.stdout, replayed.stderr) == (full.exit_code, full.stdout, full.stderr)
+    assert replayed.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda tree: (tree / "README.md").write_text("edited\n"),
+        lambda tree: (tree / "README.md").unlink(),
+        lambda tree: (tree / "stray.yaml").write_text("a: 1\n"),
+        lambda tree: next(p for p in sorted(tree.rglob("*.sh"))).chmod(0o644),
+    ],
+    ids=["drifted", "missing", "stray", "mode"],
+)
+def test_a_tree_unlike_the_entry_gets_a_full_check(project_dir: Path, monkeypatch: pytest.MonkeyPatch, tamper: object) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(project_dir.parent / "cache"))
+    assert cmgen("check", "--env", "dev", project=project_dir).exit_code == 0  # stores an entry
+    tamper(project_dir / "out/dev/week3/day3")  # type: ignore[operator]
+    result = cmgen("check", "--env", "dev", project=project_dir)
+    assert result.exit_code == 1
+    assert "out/dev/week3/day3/" in result.stderr
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{", b'{"format": 1, "files": {}, "findings": [[1]]}', b"[]"])
+def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes) -> None:
+    cache = project_dir.parent / "cache"
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(cache))
+    assert cmgen("check", "--env", "dev", project=project_dir).exit_code == 0
+    (entry,) = (cache / "builds").glob("*.json")
+    entry.write_bytes(garbage)
+    assert buildcache.lookup(Project.load(project_dir), "dev", Options()) is None
+    result = cmgen("check", "--env", "dev", project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert buildcache.lookup(Project.load(project_dir), "dev", Options()) is not None  # stored again
