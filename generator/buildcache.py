@@ -10,8 +10,10 @@ a drifted, missing or stray file) runs the full build, which names the differenc
 The key is a digest of everything a build reads, so a changed input can only miss:
 
 - cmgen itself: every file of the ``generator`` package (code, data, docs templates);
-- the installed distributions, by name and version (``*.dist-info`` on ``sys.path``:
-  Jinja2, PyYAML, jsonschema-rs, the schemas of kubernetes-validate), and Python's version;
+- the versions of the distributions that shape a build (``DEPENDENCIES``, read from the
+  names of their ``*.dist-info`` folders on ``sys.path``) and Python's version. Only those:
+  pre-commit installs cmgen into an environment of its own, and a check there should find
+  what ``cmgen render`` stored from the user's environment;
 - the project's inputs: ``cmgen.yaml`` and every file under ``templates/``, ``values/`` and
   ``overlays/``, by path and bytes; the CRD files (``crds`` of ``cmgen.yaml`` and ``--crd``);
 - the project's folder, the env and the build options.
@@ -45,6 +47,12 @@ if TYPE_CHECKING:
     from generator.pipeline import Build
 
 FORMAT = 1  # bump when an entry's layout or meaning changes
+# Distributions (normalised names) whose code or data a build runs or reads: templates,
+# YAML, the schemas and their validators. Charts are compared by their source hash, so
+# matplotlib is not one of them.
+DEPENDENCIES = frozenset(
+    {"jinja2", "markupsafe", "pyyaml", "jsonschema", "jsonschema_rs", "kubernetes_validate"}
+)
 KEEP = 64
 _FINDING_TYPES = (str, int, int, str, str, str, str, str, str)  # Finding's fields, in order
 _GENERATOR = Path(__file__).parent
@@ -128,13 +136,17 @@ def _code() -> Iterator[Path]:
 
 
 def _distributions() -> list[str]:
+    """``name-version.dist-info`` of each of ``DEPENDENCIES`` found on ``sys.path``."""
     found: set[str] = set()
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        found.update(name for name in names if name.endswith((".dist-info", ".egg-info")))
+        for name in names:
+            project = name.partition("-")[0].lower().replace(".", "_")
+            if name.endswith(".dist-info") and project in DEPENDENCIES:
+                found.add(name)
     return sorted(found)
 
 

@@ -36,12 +36,24 @@ print(json.dumps(sorted(opened)))
 """
 
 
+# The import names of buildcache.DEPENDENCIES, whose files the key covers by version.
+_KEYED_PACKAGES = {"jinja2", "markupsafe", "yaml", "_yaml", "jsonschema", "jsonschema_rs", "kubernetes_validate"}
+
+
 def _covered_elsewhere(path: str) -> bool:
-    """Files the key covers by version or digest rather than by path: Python, the installed
-    distributions, cmgen's own package, and the caches."""
-    roots = {sys.prefix, sys.base_prefix, str(Path(buildcache.__file__).parent), "/dev/"}
-    roots.add(os.environ["CMGEN_CACHE_DIR"])
-    return any(path.startswith(root) for root in roots)
+    """Files the key covers by version or digest rather than by path: Python's own library,
+    the distributions of ``DEPENDENCIES``, cmgen's package, and the caches."""
+    _, _, inside = path.partition("/site-packages/")
+    if inside:
+        return inside.split("/")[0] in _KEYED_PACKAGES
+    roots = {sys.base_prefix, str(Path(buildcache.__file__).parent), os.environ["CMGEN_CACHE_DIR"]}
+    return any(path.startswith(root + "/") for root in roots)
+
+
+def test_the_key_names_every_dependency_version() -> None:
+    names = buildcache._distributions()
+    assert {name.partition("-")[0].lower() for name in names} == set(buildcache.DEPENDENCIES)
+    assert all(name.removesuffix(".dist-info").count("-") == 1 for name in names)
 
 
 def test_a_build_opens_only_files_the_key_covers(tmp_path: Path, shared_crds: Path) -> None:
@@ -54,6 +66,21 @@ def test_a_build_opens_only_files_the_key_covers(tmp_path: Path, shared_crds: Pa
     covered = {str(path.resolve()) for path in buildcache.inputs(project, Options(crds=(shared_crds,)))}
     assert any(path.endswith("values/prod.yaml") for path in opened)  # the hook saw the builds
     assert {path for path in opened - covered if not _covered_elsewhere(path)} == set()
+
+
+def test_other_distributions_do_not_change_the_key(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit runs cmgen in an environment of its own, with other packages than the
+    user's: a check there must find the build that ``cmgen render`` stored."""
+    before = _key(project_dir)
+    other = tmp_path / "site"
+    for name in ("pytest-9.2.0.dist-info", "rich-15.0.0.dist-info", "jinja2_extras-1.0.dist-info"):
+        (other / name).mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(other))
+    assert _key(project_dir) == before
+    (other / "jinja2-9.9.9.dist-info").mkdir()  # a second Jinja2 ahead on the path
+    assert _key(project_dir) != before
 
 
 def _key(root: Path, env: str = "dev", options: Options = Options()) -> str | None:
