@@ -71,7 +71,7 @@ def lookup(project: Project, env: str, options: Options) -> Entry | None:
         return None
     try:
         return _decode(json.loads(path.read_bytes()))
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
@@ -87,13 +87,16 @@ def store(project: Project, env: str, options: Options, build: Build) -> None:
         },
         "findings": [list(astuple(finding)) for finding in build.findings],
     }
+    staged = None
     try:
         with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as out:
+            staged = Path(out.name)
             json.dump(entry, out)
-        os.replace(out.name, path)
+        os.replace(staged, path)
         _prune(path.parent)
     except OSError:
-        return
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
 
 def inputs(project: Project, options: Options) -> list[Path]:

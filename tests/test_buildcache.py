@@ -210,7 +210,18 @@ def test_a_tree_unlike_the_entry_gets_a_full_check(project_dir: Path, monkeypatc
     assert "out/dev/week3/day3/" in result.stderr
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{", b'{"format": 1, "files": {}, "findings": [[1]]}', b"[]"])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b'{"format": 1, "files": {}, "findings": [[1]]}',
+        b'{"format": 1, "files": [], "findings": []}',
+        b'{"format": 1, "files": {"a": ["sha256:0"]}, "findings": []}',
+        b'{"format": 2, "files": {}, "findings": []}',
+    ],
+)
 def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes) -> None:
     cache = project_dir.parent / "cache"
     monkeypatch.setenv("CMGEN_CACHE_DIR", str(cache))
