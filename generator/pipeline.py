@@ -26,7 +26,8 @@ from generator.write import OutputFile
 class Options:
     overlays: bool = True
     sets: tuple[str, ...] = ()
-    out: Path | None = None
+    out: Path | None = None  # --out DIR: write DIR/<tree> (symlinks in DIR are followed)
+    out_per_env: bool = False  # --all-envs with --out: DIR/<env>/<tree>
     kube_version: str | None = None  # default: kubeVersion of cmgen.yaml
     crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
     require_schemas: bool = False  # a custom resource without a CRD is an error
@@ -87,7 +88,7 @@ def _build(
 ) -> Build:
     observer.stage("values")
     merged = values.load(project, env, options.sets)
-    target = project.output(env, options.out)
+    target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []
     # Templates see the values plus two facts: the env's name and where its tree goes.

@@ -43,7 +43,11 @@ def envs(project_dir: Path | None = ProjectOption) -> None:
 def render_command(
     env: str | None = EnvOption,
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Write DIR/<tree> instead of out/<env>/<tree>."
+        None,
+        "--out",
+        "-o",
+        help="Write DIR/<tree> (DIR/<env>/<tree> with --all-envs) instead of out/<env>/<tree>; "
+        "symlinks in DIR are followed, none below it.",
     ),
     no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
     sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE."),
@@ -60,12 +64,13 @@ def render_command(
     names = _envs(current, env, all_envs)
     renderer = render.Renderer(current)
     builds = []
+    options = pipeline.Options(
+        not no_overlays, tuple(sets), out, all_envs, kube_version, tuple(crd), require_schemas
+    )
     for name in names:
-        target_out = (out / name if all_envs else out) if out is not None else None
-        options = pipeline.Options(
-            not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
-        )
         builds.append(_build(current, name, options, renderer))
+    for build in builds:
+        write.check(build.target)  # a symlinked output folder: one line, before any finding
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
@@ -193,7 +198,7 @@ def _report(findings: list[Finding]) -> None:
     from generator import validate
 
     skipped = unvalidated = 0
-    for finding in sorted(findings):
+    for finding in sorted(set(findings)):  # once: every env reports a symlinked out/
         if finding.severity != "info":
             print(finding.text(), file=sys.stderr)
         elif finding.rule == validate.NO_SCHEMA:
