@@ -2,14 +2,14 @@
 
 ``lint(manifests)`` builds the index once, runs every rule of ``RULES`` and returns the
 findings sorted; a finding on an object that skips its rule (see ``suppress``) comes back
-with severity ``info`` and the reason, never dropped.
+with severity ``info`` and a ``Skip`` (the reason, the severity it would have), never dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.findings import Finding
+from generator.findings import Finding, Skip
 from generator.lint import suppress
 from generator.lint.index import Index
 from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
@@ -32,9 +32,7 @@ def lint(manifests: list[Manifest]) -> list[Finding]:
             skips[key] = suppress.reasons(hit.manifest, BY_ID)
         reason = skips[key].get(rule.id)
         if reason and rule.id not in UNSKIPPABLE:
-            finding = replace(
-                finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
-            )
+            finding = replace(finding, severity="info", skip=Skip(reason, finding.severity))
         findings.append(finding)
     return sorted(findings)
 
