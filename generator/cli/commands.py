@@ -63,12 +63,16 @@ def render_command(
     current = project(project_dir)
     names = _envs(current, env, all_envs)
     renderer = render.Renderer(current)
-    builds = []
     options = pipeline.Options(
-        not no_overlays, tuple(sets), out, all_envs, kube_version, tuple(crd), require_schemas
+        overlays=not no_overlays,
+        sets=tuple(sets),
+        out=out,
+        out_per_env=all_envs,
+        kube_version=kube_version,
+        crds=tuple(crd),
+        require_schemas=require_schemas,
     )
-    for name in names:
-        builds.append(_build(current, name, options, renderer))
+    builds = [_build(current, name, options, renderer) for name in names]
     for build in builds:
         write.check(build.target)  # a symlinked output folder: one line, before any finding
     findings = [finding for build in builds for finding in build.findings]
