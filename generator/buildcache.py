@@ -32,13 +32,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import cachedir, drift
 from generator.errors import CmgenError
-from generator.findings import Finding
+from generator.findings import Finding, Skip
 from generator.manifests import expand_paths
 from generator.project import CONFIG_FILE, Project
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from generator.options import Options
     from generator.pipeline import Build
 
-FORMAT = 1  # bump when an entry's layout or meaning changes
+FORMAT = 2  # bump when an entry's layout or meaning changes
 # Distributions (normalised names) whose code or data a build runs or reads: templates,
 # YAML, the schemas and their validators. Charts are compared by their source hash, so
 # matplotlib is not one of them.
@@ -54,7 +54,10 @@ DEPENDENCIES = frozenset(
     {"jinja2", "markupsafe", "pyyaml", "jsonschema", "jsonschema_rs", "kubernetes_validate"}
 )
 KEEP = 64
-_FINDING_TYPES = (str, int, int, str, str, str, str, str, str)  # Finding's fields, in order
+# Finding's fields but ``skip`` (stored as [reason, severity] or null), and their types.
+_FINDING_FIELDS = ("file", "line", "column", "severity", "rule", "resource", "message", "hint", "origin")
+_FINDING_TYPES = (str, int, int, str, str, str, str, str, str)
+_SEVERITIES = ("error", "warning", "info")
 _GENERATOR = Path(__file__).parent
 
 
@@ -85,7 +88,7 @@ def store(project: Project, env: str, options: Options, build: Build) -> None:
             name: [drift.fingerprint(name, file), file.executable]
             for name, file in sorted(build.files.items())
         },
-        "findings": [list(astuple(finding)) for finding in build.findings],
+        "findings": [_encode(finding) for finding in build.findings],
     }
     staged = None
     try:
@@ -169,16 +172,32 @@ def _decode(data: Any) -> Entry | None:
         if not isinstance(fingerprint, str) or not isinstance(executable, bool):
             return None
         files[name] = (fingerprint, executable)
-    findings = []
-    for row in data["findings"]:
-        if not (
-            isinstance(row, list)
-            and len(row) == len(_FINDING_TYPES)
-            and all(isinstance(value, kind) for value, kind in zip(row, _FINDING_TYPES))
-        ):
-            return None
-        findings.append(Finding(*row))
-    return Entry(files, findings)
+    findings = [_decode_finding(row) for row in data["findings"]]
+    if None in findings:
+        return None
+    return Entry(files, [finding for finding in findings if finding is not None])
+
+
+def _encode(finding: Finding) -> list[Any]:
+    skip = finding.skip
+    row: list[Any] = [getattr(finding, name) for name in _FINDING_FIELDS]
+    return [*row, None if skip is None else [skip.reason, skip.severity]]
+
+
+def _decode_finding(row: Any) -> Finding | None:
+    if not (
+        isinstance(row, list)
+        and len(row) == len(_FINDING_TYPES) + 1
+        and all(isinstance(value, kind) for value, kind in zip(row, _FINDING_TYPES))
+        and row[3] in _SEVERITIES
+    ):
+        return None
+    finding, skip = Finding(*row[:-1]), row[-1]
+    if skip is None:
+        return finding
+    if isinstance(skip, list) and len(skip) == 2 and isinstance(skip[0], str) and skip[1] in _SEVERITIES:
+        return replace(finding, skip=Skip(skip[0], skip[1]))
+    return None
 
 
 def _prune(folder: Path) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 class Options:
     overlays: bool = True
     sets: tuple[str, ...] = ()
-    out: Path | None = None
+    out: Path | None = None  # --out DIR: write DIR/<tree> (symlinks in DIR are followed)
+    out_per_env: bool = False  # --all-envs with --out: DIR/<env>/<tree>
     kube_version: str | None = None  # default: kubeVersion of cmgen.yaml
     crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
     require_schemas: bool = False  # a custom resource without a CRD is an error

@@ -76,7 +76,7 @@ def _build(
 ) -> Build:
     observer.stage("values")
     merged = values.load(project, env, options.sets)
-    target = project.output(env, options.out)
+    target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []
     # Templates see the values plus two facts: the env's name and where its tree goes.

@@ -57,10 +57,26 @@ class Config:
 
 @dataclass(frozen=True)
 class OutputTarget:
-    """Where one env is written: ``root`` holds cmgen's state, ``tree`` the manifests."""
+    """Where one env is written: ``root`` holds cmgen's state, ``tree`` the manifests.
+
+    ``base`` is the last folder whose symlinks are followed: the project root, or the
+    ``--out`` folder the user named (resolved). Every folder below it, from ``base`` down to
+    ``tree``, must be a real folder: a symlink there (``out/`` in a cloned repository, say)
+    could send writes and deletions anywhere.
+    """
 
     root: Path
     tree: Path
+    base: Path
+
+    def symlink(self) -> Path | None:
+        """The first symlink on the way from ``base`` down to ``tree``, or None."""
+        path = self.base
+        for part in self.tree.relative_to(self.base).parts:
+            path = path / part
+            if path.is_symlink():
+                return path
+        return None
 
 
 @dataclass(frozen=True)
@@ -134,10 +150,22 @@ class Project:
         """The env's kustomization file (it may not exist: then there is no overlay)."""
         return self.overlays_dir / check_env_name(env) / "kustomization.yaml"
 
-    def output(self, env: str, out: Path | None = None) -> OutputTarget:
-        """``out/<env>/<tree>`` by default; ``--out DIR`` gives ``DIR/<tree>``."""
-        root = out.resolve() if out is not None else self.out_dir / check_env_name(env)
-        return OutputTarget(root, root / self.config.tree)
+    def output(self, env: str, out: Path | None = None, per_env: bool = False) -> OutputTarget:
+        """``out/<env>/<tree>`` by default; ``--out DIR`` gives ``DIR/<tree>``, or
+        ``DIR/<env>/<tree>`` with ``per_env`` (``--all-envs``).
+
+        The symlinks of the ``DIR`` the user typed are followed, once, as ``cd DIR`` would;
+        none below it is (``OutputTarget.symlink``). By default none below the project root is.
+        """
+        if out is None:
+            root = self.out_dir / check_env_name(env)
+            return OutputTarget(root, root / self.config.tree, self.root)
+        try:
+            base = out.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop: RuntimeError until 3.13
+            raise CmgenError(f"cannot follow the output folder: {exc}", str(out)) from None
+        root = base / check_env_name(env) if per_env else base
+        return OutputTarget(root, root / self.config.tree, base)
 
     def templates(self) -> list[Path]:
         """Templates to render (not partials), in sorted order."""

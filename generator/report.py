@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.findings import Finding
+from generator.findings import Finding, Skip
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -71,7 +71,8 @@ def json_text(findings: Iterable[Finding]) -> str:
 def sarif_text(
     findings: Iterable[Finding], rules: Mapping[str, RuleInfo], version: str = ""
 ) -> str:
-    """SARIF 2.1.0: one run, the rules that can fire, results with physical locations."""
+    """SARIF 2.1.0: one run, the rules that can fire, results with physical locations; a
+    finding skipped by annotation is a result suppressed in source."""
     ordered = sorted(findings)
     rule_ids = list(rules) + sorted({finding.rule for finding in ordered} - set(rules))
     position = {rule_id: number for number, rule_id in enumerate(rule_ids)}
@@ -108,12 +109,16 @@ def _sarif_rule(rule_id: str, info: RuleInfo | None) -> dict[str, Any]:
 
 
 def _sarif_result(finding: Finding, position: Mapping[str, int]) -> dict[str, Any]:
+    """A skipped finding keeps its rule's level and is suppressed in source, with the
+    annotation's reason. Every result has ``suppressions`` (SARIF: all results of a run have
+    it or none does); ``[]`` says the result is not suppressed."""
     message = f"{finding.resource}: {finding.message}" if finding.resource else finding.message
     uri = finding.file.removeprefix("./")
+    skip = finding.skip
     return {
         "ruleId": finding.rule,
         "ruleIndex": position[finding.rule],
-        "level": _SARIF_LEVEL[finding.severity],
+        "level": _SARIF_LEVEL[finding.severity if skip is None else skip.severity],
         "message": {"text": message},
         "locations": [
             {
@@ -123,4 +128,10 @@ def _sarif_result(finding: Finding, position: Mapping[str, int]) -> dict[str, An
                 }
             }
         ],
+        "suppressions": [] if skip is None else [_suppression(skip)],
     }
+
+
+def _suppression(skip: Skip) -> dict[str, str]:
+    # "accepted": cmgen honours only a skip that gives its reason, committed with the object.
+    return {"kind": "inSource", "status": "accepted", "justification": skip.reason}

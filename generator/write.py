@@ -10,7 +10,8 @@ The protocol (like a database commit):
 A run that dies before step 2 leaves the old tree untouched; one that dies after it is
 rolled forward by the next cmgen command that writes. cmgen deletes only files that its
 record lists and that still hold what it wrote; it refuses to overwrite a file it did not
-write, and never writes through a symlink.
+write, and never writes through a symlink: not in the tree, not among its own files, and
+not on the way to the tree (``OutputTarget.symlink``: ``out/`` itself, ``out/<env>``, ...).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
+
+SYMLINK_REFUSED = "refusing to write through a symlink: it could point outside the output folder"
 
 
 class OutputFile:
@@ -98,14 +101,44 @@ def write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     try:
         return _write(target, files)
     except OSError as exc:
-        # os.replace names both files: the destination is the one that matters.
-        where = exc.filename2 or exc.filename or target.root
-        raise CmgenError(f"cannot write: {exc.strerror or exc}", str(where)) from None
+        raise _cannot_write(exc, target) from None
+
+
+def check(target: OutputTarget) -> None:
+    """Refuse, before anything is written, a target cmgen must not write: a symlink on the
+    way from ``target.base`` to the tree or in place of one of cmgen's own files, or a file
+    where the output folder goes. ``write`` checks too; this lets a caller check every
+    env's target before writing any."""
+    try:
+        _check(target)
+    except OSError as exc:
+        raise _cannot_write(exc, target) from None
+
+
+def _cannot_write(exc: OSError, target: OutputTarget) -> CmgenError:
+    # os.replace names both files: the destination is the one that matters.
+    where = exc.filename2 or exc.filename or target.root
+    return CmgenError(f"cannot write: {exc.strerror or exc}", str(where))
+
+
+def _check(target: OutputTarget) -> None:
+    link = target.symlink()
+    if link is None:
+        link = next((path for path in _own_files(target.root) if path.is_symlink()), None)
+    if link is not None:
+        raise CmgenError(SYMLINK_REFUSED, str(link))
+    if target.root.exists() and not target.root.is_dir():
+        raise CmgenError("the output folder is a file, not a folder", str(target.root))
+
+
+def _own_files(root: Path) -> list[Path]:
+    return [root / name for name in (STATE_FILE, JOURNAL_FILE, STAGING_DIR)]
 
 
 def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     root = target.root
-    _check_root(root)
+    _check(target)
+    _make_root(root)
     recover(root)
     prefix = target.tree.relative_to(root)
     wanted = {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
@@ -210,11 +243,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _check_root(root: Path) -> None:
-    if root.is_symlink():
-        raise CmgenError("refusing to write through a symlink: the output folder is one", str(root))
-    if root.exists() and not root.is_dir():
-        raise CmgenError("the output folder is a file, not a folder", str(root))
+def _make_root(root: Path) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -233,7 +262,7 @@ def _inside(root: Path, name: str) -> Path:
             raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
         path = path / part
         if path.is_symlink():
-            raise CmgenError("refusing to write through a symlink in the output folder", str(path))
+            raise CmgenError(SYMLINK_REFUSED, str(path))
     return path
 
 

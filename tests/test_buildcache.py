@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from generator import buildcache, pipeline
-from generator.findings import Finding
+from generator.findings import Finding, Skip
 from generator.options import Options
 from generator.project import Project
 from tests.conftest import REPO, cmgen
@@ -152,11 +153,17 @@ def test_an_entry_replays_the_findings_of_its_build(project_dir: Path) -> None:
     project = Project.load(project_dir)
     build = pipeline.build(project, "dev")
     build.findings.append(Finding("a.yaml", 3, 5, "error", "some-rule", "Pod/x", "msg", "hint", "t.j2:2"))
+    build.findings.append(Finding("a.yaml", 4, 1, "info", "other", "Pod/x", "m", skip=Skip("why", "warning")))
     buildcache.store(project, "dev", Options(), build)
     entry = buildcache.lookup(project, "dev", Options())
     assert entry is not None
     assert entry.findings == build.findings
+    assert [finding.skip for finding in entry.findings] == [finding.skip for finding in build.findings]
     assert set(entry.files) == set(build.files)
+
+
+def test_an_entry_stores_every_field_of_a_finding() -> None:
+    assert [field.name for field in fields(Finding)] == [*buildcache._FINDING_FIELDS, "skip"]
 
 
 def test_off_stores_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -216,10 +223,12 @@ def test_a_tree_unlike_the_entry_gets_a_full_check(project_dir: Path, monkeypatc
         b"",
         b"{",
         b"[]",
-        b'{"format": 1, "files": {}, "findings": [[1]]}',
-        b'{"format": 1, "files": [], "findings": []}',
-        b'{"format": 1, "files": {"a": ["sha256:0"]}, "findings": []}',
-        b'{"format": 2, "files": {}, "findings": []}',
+        b'{"format": FORMAT, "files": {}, "findings": [[1]]}',
+        b'{"format": FORMAT, "files": [], "findings": []}',
+        b'{"format": FORMAT, "files": {"a": ["sha256:0"]}, "findings": []}',
+        b'{"format": FORMAT, "files": {}, "findings": [["f", 1, 1, "fatal", "r", "", "m", "", "", null]]}',
+        b'{"format": FORMAT, "files": {}, "findings": [["f", 1, 1, "info", "r", "", "m", "", "", ["why"]]]}',
+        b'{"format": 999, "files": {}, "findings": []}',
     ],
 )
 def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes) -> None:
@@ -227,7 +236,7 @@ def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("CMGEN_CACHE_DIR", str(cache))
     assert cmgen("check", "--env", "dev", project=project_dir).exit_code == 0
     (entry,) = (cache / "builds").glob("*.json")
-    entry.write_bytes(garbage)
+    entry.write_bytes(garbage.replace(b"FORMAT", str(buildcache.FORMAT).encode()))
     assert buildcache.lookup(Project.load(project_dir), "dev", Options()) is None
     result = cmgen("check", "--env", "dev", project=project_dir)
     assert result.exit_code == 0, result.output

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import yaml
-from tests.lintcase import hardened
+from tests.lintcase import container, hardened
+from tests.sarif_judge import schema_errors
 from typer.testing import CliRunner
 
 from generator.cli import app
@@ -66,6 +67,42 @@ def test_sarif_output() -> None:
     assert document["version"] == "2.1.0"
     assert len(run["tool"]["driver"]["rules"]) >= 40
     assert run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+    assert schema_errors(document) == []
+
+
+def _skipping(tmp_path: Path) -> str:
+    """A clean set but for one warning that its object skips with a reason."""
+    objects = hardened()
+    del container(objects[1])["securityContext"]["readOnlyRootFilesystem"]
+    objects[1]["metadata"]["annotations"] = {
+        "cmgen.io/lint-skip.read-only-root-fs": "nginx writes /var/cache"
+    }
+    return _write(tmp_path, objects)
+
+
+def test_sarif_suppresses_a_skipped_finding_in_source(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", "-o", "sarif", _skipping(tmp_path)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert schema_errors(document) == []
+    [skipped] = document["runs"][0]["results"]
+    assert (skipped["ruleId"], skipped["level"]) == ("read-only-root-fs", "warning")
+    assert skipped["suppressions"] == [
+        {"kind": "inSource", "status": "accepted", "justification": "nginx writes /var/cache"}
+    ]
+    assert "skipped" not in skipped["message"]["text"]
+
+
+def test_text_and_json_show_a_skip(tmp_path: Path) -> None:
+    path = _skipping(tmp_path)
+    text = runner.invoke(app, ["lint", path])
+    assert text.exit_code == 0
+    assert ": info[read-only-root-fs] " in text.stdout
+    assert " [skipped: nginx writes /var/cache]" in text.stdout
+    assert text.stdout.endswith("1 skipped\n")
+    [finding] = json.loads(runner.invoke(app, ["lint", "-o", "json", path]).stdout)["findings"]
+    assert finding["severity"] == "info"
+    assert finding["skip"] == {"reason": "nginx writes /var/cache", "severity": "warning"}
 
 
 def test_bad_yaml_exits_2_with_location(tmp_path: Path) -> None:

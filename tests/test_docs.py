@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from generator.lint import RULES
 from generator.manifests import from_text
 from generator.validate import validate
-from tests.conftest import REPO
+from tests.conftest import REPO, cmgen
 
 
 def test_lint_doc_lists_every_rule_with_its_severity() -> None:
@@ -36,3 +41,22 @@ def test_kubernetes_objects_shown_in_the_docs_are_valid(shared_crds: Path) -> No
     assert any(m.kind == "Kustomization" for m in manifests)  # the Flux example is among them
     report = validate(manifests, "1.35", [shared_crds], require_schemas=True)
     assert report.ok, "\n".join(finding.text() for finding in report.findings)
+
+
+def test_the_ci_example_uploads_only_findings_not_skipped(tmp_path: Path) -> None:
+    """The jq line of docs/git-workflow.md, run on this repository's SARIF: every skipped
+    finding (a suppressed result) is dropped, every other one is kept."""
+    jq = shutil.which("jq")
+    if jq is None:
+        pytest.skip("jq is not installed (GitHub's runners have it)")
+    workflow = (REPO / "docs" / "git-workflow.md").read_text()
+    (line,) = re.findall(r"- run: (jq .*)$", workflow, re.MULTILINE)
+    sarif = json.loads(cmgen("lint", str(REPO / "out"), "--output", "sarif").stdout)
+    suppressed = sum(1 for result in sarif["runs"][0]["results"] if result["suppressions"])
+    sarif["runs"][0]["results"].append({**sarif["runs"][0]["results"][0], "suppressions": []})
+    (tmp_path / "lint.sarif").write_text(json.dumps(sarif))
+    subprocess.run(["bash", "-c", line], cwd=tmp_path, check=True)
+    uploaded = json.loads((tmp_path / "upload.sarif").read_text())["runs"][0]["results"]
+    assert suppressed > 0
+    assert len(uploaded) == len(sarif["runs"][0]["results"]) - suppressed == 1
+    assert uploaded[0]["suppressions"] == []

@@ -26,7 +26,7 @@ SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) o
 
 
 def _tree(build: Build, folder: Path) -> Path:
-    target = OutputTarget(folder, folder / "tree")
+    target = OutputTarget(folder, folder / "tree", folder)
     write.write(target, build.files)
     return target.tree
 

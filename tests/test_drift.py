@@ -69,13 +69,33 @@ def test_a_symlink_in_the_tree_is_stray_and_not_followed(project_dir: Path, tmp_
     assert differences[0].actual is None or b"do not show" not in differences[0].actual
 
 
+@pytest.mark.parametrize("where", ["out", "out/dev/week3"])
+def test_a_symlink_on_the_way_to_the_tree_is_one_difference_and_not_followed(
+    project_dir: Path, tmp_path: Path, where: str
+) -> None:
+    project, build = _build(project_dir)
+    moved = tmp_path / "moved"
+    (project_dir / where).rename(moved)
+    (project_dir / where).symlink_to(moved)
+    # What lies behind the link would be in sync: it is still not compared.
+    differences = drift.compare(build)
+    assert differences == [drift.Difference(where, "symlink", None, None)]
+    [finding] = drift.findings(build, differences, project)
+    assert finding.text() == (
+        f"{where}:1:1: error[symlink] is a symlink: cmgen neither reads nor writes through it "
+        "(it could point outside the project); make it a real folder"
+    )
+    diff = "".join(drift.unified(build, differences, project))
+    assert diff == f"Symlink {where} (not followed): the tree below it is not compared\n"
+
+
 # --- charts -----------------------------------------------------------------------
 
 CHART = "docs/screenshots/chart.png"
 
 
 def _chart_build(tmp_path: Path, files: dict[str, OutputFile]) -> Build:
-    return Build("dev", OutputTarget(tmp_path, tmp_path / "tree"), files)
+    return Build("dev", OutputTarget(tmp_path, tmp_path / "tree", tmp_path), files)
 
 
 def _on_disk(tmp_path: Path, data: bytes) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.lintcase import container, findings, hardened, load
 
+from generator.findings import Skip
 from generator.lint import suppress
 from generator.lint.rules import BY_ID
 
@@ -28,7 +29,9 @@ def test_cmgen_skip_with_reason_becomes_info_with_the_reason() -> None:
         *_with({"cmgen.io/lint-skip.read-only-root-fs": "nginx writes /var/cache"})
     )
     assert finding.severity == "info"
-    assert finding.message.endswith("[skipped: nginx writes /var/cache]")
+    assert finding.skip == Skip("nginx writes /var/cache", "warning")
+    assert "skipped" not in finding.message  # the reason is data, shown by text()
+    assert " [skipped: nginx writes /var/cache]" in finding.text()
 
 
 def test_skip_without_reason_is_ignored_and_reported() -> None:
@@ -46,7 +49,7 @@ def test_unknown_rule_in_skip_is_reported() -> None:
 
 def test_checkov_skip_serves_both_tools() -> None:
     [finding] = findings(*_with({"checkov.io/skip1": "CKV_K8S_22=nginx writes /var/cache"}))
-    assert finding.severity == "info" and "nginx writes /var/cache" in finding.message
+    assert finding.severity == "info" and finding.skip == Skip("nginx writes /var/cache", "warning")
 
 
 def test_checkov_skip_without_reason_for_a_mapped_check_is_reported() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,52 @@ def test_config_defaults(project_dir: Path) -> None:
     (project_dir / "cmgen.yaml").write_text("# nothing\ncrds:\n")
     config = Project.load(project_dir).config
     assert (config.tree, config.kube_version, config.crds) == (Path("week3/day3"), "1.35", ())
+
+
+# --- where an env is written, and which symlinks are followed on the way ---------------
+
+
+def test_the_default_output_follows_no_symlink_below_the_project(project_dir: Path) -> None:
+    target = Project.load(project_dir).output("dev")
+    assert target.base == project_dir
+    assert target.symlink() is None
+
+
+@pytest.mark.parametrize("where", ["out", "out/dev", "out/dev/week3", "out/dev/week3/day3"])
+def test_symlink_names_the_first_link_on_the_way_to_the_tree(
+    project_dir: Path, tmp_path: Path, where: str
+) -> None:
+    link = project_dir / where
+    moved = tmp_path / "moved"
+    link.rename(moved)
+    link.symlink_to(moved)
+    assert Project.load(project_dir).output("dev").symlink() == link
+
+
+def test_a_dangling_symlink_is_found_too(project_dir: Path, tmp_path: Path) -> None:
+    shutil.rmtree(project_dir / "out")
+    (project_dir / "out").symlink_to(tmp_path / "nowhere")
+    assert Project.load(project_dir).output("dev").symlink() == project_dir / "out"
+
+
+def test_out_is_followed_as_typed_but_nothing_below_it(project_dir: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    given = tmp_path / "given"
+    given.symlink_to(real)
+    project = Project.load(project_dir)
+    target = project.output("dev", given)
+    assert (target.base, target.root, target.tree) == (real, real, real / "week3" / "day3")
+    assert target.symlink() is None
+    per_env = project.output("dev", given, per_env=True)
+    assert (per_env.base, per_env.root) == (real, real / "dev")
+    (real / "dev").symlink_to(tmp_path)
+    assert per_env.symlink() == real / "dev"
+
+
+def test_out_that_is_a_symlink_loop(project_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(CmgenError, match="cannot follow the output folder") as caught:
+        Project.load(project_dir).output("dev", tmp_path / "a")
+    assert caught.value.location.file == str(tmp_path / "a")

@@ -18,7 +18,7 @@ from tests.conftest import snapshot
 @pytest.fixture
 def target(tmp_path: Path) -> OutputTarget:
     root = tmp_path / "out" / "dev"
-    return OutputTarget(root, root / "week3" / "day3")
+    return OutputTarget(root, root / "week3" / "day3", tmp_path)
 
 
 FILES = {"a.yaml": OutputFile(b"a: 1\n"), "sub/b.yaml": OutputFile(b"b: 2\n"), "run.sh": OutputFile(b"#!/bin/sh\n", True)}
@@ -106,14 +106,67 @@ def test_symlinks_inside_are_refused_and_their_target_untouched(
     assert snapshot(outside) == before
 
 
-def test_a_symlinked_output_folder_is_refused(target: OutputTarget, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["out", "out/dev", "out/dev/week3", "out/dev/week3/day3"])
+def test_a_symlink_on_the_way_to_the_tree_is_refused(target: OutputTarget, tmp_path: Path, where: str) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    target.root.parent.mkdir(parents=True)
-    target.root.symlink_to(outside)
-    with pytest.raises(CmgenError, match="symlink"):
+    link = tmp_path / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    with pytest.raises(CmgenError, match=write.SYMLINK_REFUSED) as caught:
         write.write(target, FILES)
+    assert caught.value.location.file == str(link)
     assert list(outside.iterdir()) == []
+
+
+def test_a_symlink_above_the_base_is_followed(tmp_path: Path) -> None:
+    """``base`` is where the user's word ends (the project, or --out DIR resolved)."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    root = tmp_path / "link" / "out" / "dev"
+    write.write(OutputTarget(root, root / "t", tmp_path / "link"), FILES)
+    assert (real / "out" / "dev" / "t" / "a.yaml").read_bytes() == b"a: 1\n"
+
+
+@pytest.mark.parametrize("name", [STATE_FILE, JOURNAL_FILE, STAGING_DIR])
+def test_a_symlink_in_place_of_cmgens_own_files_is_refused(
+    target: OutputTarget, tmp_path: Path, name: str
+) -> None:
+    write.write(target, FILES)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious").write_bytes(b"precious\n")
+    if name == STATE_FILE:
+        (target.root / name).unlink()
+    (target.root / name).symlink_to(outside if name == STAGING_DIR else outside / "precious")
+    before, before_outside = snapshot(target.root), snapshot(outside)
+    with pytest.raises(CmgenError, match=write.SYMLINK_REFUSED) as caught:
+        write.write(target, {**FILES, "a.yaml": OutputFile(b"a: 2\n")})
+    assert caught.value.location.file == str(target.root / name)
+    assert snapshot(outside) == before_outside
+    assert snapshot(target.root) == before
+
+
+def test_check_refuses_without_creating_anything(target: OutputTarget, tmp_path: Path) -> None:
+    (tmp_path / "out").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(CmgenError, match=write.SYMLINK_REFUSED):
+        write.check(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_moved_tree_linked_back_keeps_its_recorded_files(target: OutputTarget, tmp_path: Path) -> None:
+    """The record lists files to delete when they stop being generated: through a symlinked
+    out/ that would delete files elsewhere. The render is refused and they stay."""
+    write.write(target, FILES)
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "out").rename(elsewhere)
+    (tmp_path / "out").symlink_to(elsewhere)
+    before = snapshot(elsewhere)
+    with pytest.raises(CmgenError, match=write.SYMLINK_REFUSED):
+        write.write(target, {"a.yaml": FILES["a.yaml"]})
+    assert snapshot(elsewhere) == before
 
 
 def test_output_folder_that_is_a_file(target: OutputTarget) -> None:
@@ -206,7 +259,7 @@ def test_unwritable_location_is_bad_input_not_a_traceback(tmp_path: Path) -> Non
     blocker.write_bytes(b"x")
     root = blocker / "out" / "dev"
     with pytest.raises(CmgenError, match="cannot create the output folder"):
-        write.write(OutputTarget(root, root / "t"), FILES)
+        write.write(OutputTarget(root, root / "t", tmp_path), FILES)
 
 
 def test_os_errors_while_writing_are_located(target: OutputTarget, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,7 +46,11 @@ def envs(project_dir: Path | None = ProjectOption) -> None:
 def render_command(
     env: str | None = EnvOption,
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Write DIR/<tree> instead of out/<env>/<tree>."
+        None,
+        "--out",
+        "-o",
+        help="Write DIR/<tree> (DIR/<env>/<tree> with --all-envs) instead of out/<env>/<tree>; "
+        "symlinks in DIR are followed, none below it.",
     ),
     no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
     sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE."),
@@ -62,14 +66,19 @@ def render_command(
     current = project(project_dir)
     names = _envs(current, env, all_envs)
     renderer = render.Renderer(current)
-    builds = []
-    for name in names:
-        target_out = (out / name if all_envs else out) if out is not None else None
-        options = Options(
-            not no_overlays, tuple(sets), target_out, kube_version, tuple(crd), require_schemas
-        )
-        builds.append(_build(current, name, options, renderer))
-        buildcache.store(current, name, options, builds[-1])
+    options = Options(
+        overlays=not no_overlays,
+        sets=tuple(sets),
+        out=out,
+        out_per_env=all_envs,
+        kube_version=kube_version,
+        crds=tuple(crd),
+        require_schemas=require_schemas,
+    )
+    builds = [_build(current, name, options, renderer) for name in names]
+    for build in builds:
+        buildcache.store(current, build.env, options, build)
+        write.check(build.target)  # a symlinked output folder: one line, before any finding
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
@@ -145,7 +154,7 @@ def _check(
     from generator import buildcache, drift
 
     entry = None if no_cache else buildcache.lookup(current, env, options)
-    if entry is not None and drift.in_sync(current.output(env).tree, entry.files):
+    if entry is not None and drift.in_sync(current.output(env), entry.files):
         return entry.findings
     build = _build(current, env, options, renderer())
     buildcache.store(current, env, options, build)
@@ -218,7 +227,7 @@ def _report(findings: list[Finding]) -> None:
     """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
     count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
     skipped = unvalidated = 0
-    for finding in sorted(findings):
+    for finding in sorted(set(findings)):  # once: every env reports a symlinked out/
         if finding.severity != "info":
             print(finding.text(), file=sys.stderr)
         elif finding.rule == NO_SCHEMA:

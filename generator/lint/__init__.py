@@ -2,14 +2,14 @@
 
 ``lint(manifests)`` builds the index once, runs every rule of ``RULES`` and returns the
 findings sorted; a finding on an object that skips its rule (see ``suppress``) comes back
-with severity ``info`` and the reason, never dropped.
+with severity ``info`` and a ``Skip`` (the reason, the severity it would have), never dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.findings import Finding
+from generator.findings import Finding, Skip
 from generator.lint import suppress
 from generator.lint.index import Index
 from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
@@ -34,9 +34,7 @@ def lint(manifests: list[Manifest]) -> list[Finding]:
             rule.severity, rule.id, hit.message, hit.path, hint=rule.hint, traced=not reason
         )
         if reason:
-            finding = replace(
-                finding, severity="info", message=f"{finding.message} [skipped: {reason}]"
-            )
+            finding = replace(finding, severity="info", skip=Skip(reason, finding.severity))
         findings.append(finding)
     return sorted(findings)
 
