@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import CmgenError
-from generator.overlay.fieldspec import FieldSpec, split_path
+from generator.overlay.fieldspec import FieldSpec, SpecConflict, merge_specs, split_path
 from generator.overlay.gvk import Gvk
 from generator.overlay.hasher import content_hash, go_json
 from generator.overlay.images import image_matches, split_image
@@ -61,3 +61,19 @@ def test_field_spec_walk_creates_only_when_told() -> None:
 
 def test_split_path_escapes() -> None:
     assert split_path(r"metadata/annotations/a.io\/b") == ("metadata", "annotations", "a.io/b")
+
+
+def test_merge_specs_leaves_out_a_path_already_there_for_a_selected_kind() -> None:
+    mine = (FieldSpec(Gvk(kind="Pool"), ("metadata", "labels"), create=True),)
+    theirs = (FieldSpec(Gvk(), ("metadata", "labels"), create=True),
+              FieldSpec(Gvk(kind="Deployment"), ("spec", "x"), create=True))
+    assert merge_specs(mine, theirs) == (mine[0], theirs[1])
+    narrower = (FieldSpec(Gvk(kind="Deployment"), ("metadata", "labels"), create=True),)
+    assert merge_specs(theirs[:1], narrower) == theirs[:1] + narrower
+
+
+def test_merge_specs_refuses_a_create_conflict() -> None:
+    mine = (FieldSpec(Gvk(), ("a",)), FieldSpec(Gvk(kind="K"), ("metadata", "labels")))
+    with pytest.raises(SpecConflict) as caught:
+        merge_specs(mine, (FieldSpec(Gvk(), ("metadata", "labels"), create=True),))
+    assert caught.value.index == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import yamlio
+from generator.overlay.fieldspec import FieldSpec
 from generator.overlay.generators import GeneratorArgs, Options, read_generator, read_options
 from generator.overlay.images import Image
 from generator.overlay.reader import Reader, Spot
@@ -47,6 +48,9 @@ class LabelSpec:
     pairs: dict[str, str]
     include_selectors: bool
     include_templates: bool
+    spot: Spot
+    fields: tuple[FieldSpec, ...] = ()
+    field_spots: tuple[Spot, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,12 +180,25 @@ def _legacy_sm(reader: Reader, value: Any) -> tuple[PatchSpec, ...]:
 
 
 def _labels(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> LabelSpec:
-    body = reader.mapping(entry, path, ("pairs", "includeSelectors", "includeTemplates"))
+    body = reader.mapping(entry, path, ("pairs", "includeSelectors", "includeTemplates", "fields"))
+    fields = reader.listing(body.get("fields", []), (*path, "fields"))
     return LabelSpec(
         reader.string_map(body.get("pairs", {}), (*path, "pairs")),
         reader.boolean(body.get("includeSelectors", False), (*path, "includeSelectors")),
         reader.boolean(body.get("includeTemplates", False), (*path, "includeTemplates")),
+        reader.spot(path),
+        tuple(_field_spec(reader, field, (*path, "fields", i)) for i, field in enumerate(fields)),
+        tuple(reader.spot((*path, "fields", i)) for i in range(len(fields))),
     )
+
+
+def _field_spec(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> FieldSpec:
+    body = reader.mapping(entry, path, ("group", "version", "kind", "path", "create"))
+    for key in ("group", "version", "kind"):
+        reader.string(body.get(key, ""), (*path, key))
+    reader.string(body.get("path"), (*path, "path"), empty=False)
+    reader.boolean(body.get("create", False), (*path, "create"))
+    return FieldSpec.parse(body)
 
 
 def _replica(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> ReplicaSpec:
