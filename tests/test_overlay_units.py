@@ -8,7 +8,7 @@ from generator.errors import CmgenError
 from generator.overlay.fieldspec import FieldSpec, SpecConflict, merge_specs, split_path
 from generator.overlay.gvk import Gvk
 from generator.overlay.hasher import content_hash, go_json
-from generator.overlay.images import image_matches, split_image
+from generator.overlay.images import Image, image_matches, split_image
 from generator.overlay.reader import Spot
 from generator.overlay.selector import parse_label_selector
 
@@ -77,3 +77,17 @@ def test_merge_specs_refuses_a_create_conflict() -> None:
     with pytest.raises(SpecConflict) as caught:
         merge_specs(mine, (FieldSpec(Gvk(), ("metadata", "labels"), create=True),))
     assert caught.value.index == 1
+
+
+@pytest.mark.parametrize("fields, image, expected", [
+    ({"tag_suffix": "-x"}, "nginx:1.2", "nginx:1.2-x"),
+    ({"tag_suffix": "-x"}, "nginx:1.2@sha256:ab", "nginx:1.2-x"),
+    ({"tag_suffix": "-x"}, "nginx", "nginx:-x"),
+    ({"tag_suffix": "-x", "new_tag": "2"}, "nginx:1.2", "nginx:2"),
+    ({"tag_suffix": "-x", "digest": "sha256:cd"}, "nginx:1.2", "nginx@sha256:cd"),
+    ({"tag_suffix": "-x", "new_name": "reg/nginx"}, "nginx:1.2", "reg/nginx:1.2-x"),
+])
+def test_image_rewrite(fields: dict[str, str], image: str, expected: str) -> None:
+    entry = Image(**{"name": "nginx", "new_name": "", "new_tag": "", "digest": "",
+                     "spot": Spot("k.yaml"), **fields})
+    assert entry.rewrite(image) == expected
