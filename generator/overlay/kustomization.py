@@ -23,6 +23,7 @@ FIELDS = (
     "apiVersion", "kind", "resources", "patches", "patchesStrategicMerge", "patchesJson6902",
     "namePrefix", "nameSuffix", "labels", "commonLabels", "commonAnnotations", "images",
     "replicas", "namespace", "configMapGenerator", "secretGenerator", "generatorOptions",
+    "sortOptions",
 )
 
 
@@ -92,6 +93,7 @@ def load(path: Path, display: Callable[[Path], str] = str) -> Kustomization:
     if body.get("kind", "Kustomization") != "Kustomization":
         raise reader.fail(("kind",), "kind must be Kustomization (components are not supported)")
     get = body.get
+    _check_sort_options(reader, get("sortOptions"))
     options = read_options(reader, get("generatorOptions"), ("generatorOptions",))
     return Kustomization(
         file=name,
@@ -199,6 +201,28 @@ def _field_spec(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> Fiel
     reader.string(body.get("path"), (*path, "path"), empty=False)
     reader.boolean(body.get("create", False), (*path, "create"))
     return FieldSpec.parse(body)
+
+
+def _check_sort_options(reader: Reader, value: Any) -> None:
+    """Only ``order: fifo``, which is what cmgen does anyway: there is no stream to sort."""
+    if value is None:
+        return
+    body = reader.mapping(value, ("sortOptions",), ("order", "legacySortOptions"))
+    order = body.get("order")
+    if order not in ("fifo", "legacy"):
+        raise reader.fail(("sortOptions",), "sortOptions.order must be fifo or legacy")
+    if order == "fifo" and "legacySortOptions" in body:
+        raise reader.fail(("sortOptions", "legacySortOptions"),
+                          "sortOptions.legacySortOptions is set but the order is fifo",
+                          key=True)
+    if order == "legacy":
+        raise reader.fail(
+            ("sortOptions", "order"),
+            "sortOptions.order legacy is not supported: it sorts Kustomize's one output "
+            "stream by kind, but cmgen writes each object into the file of its template "
+            "(objects the overlay adds into k8s-manifests/overlay/), in the order they come "
+            "in, so there is no stream to sort. That order is 'fifo': write order: fifo, or "
+            "leave sortOptions out")
 
 
 def _replica(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> ReplicaSpec:
