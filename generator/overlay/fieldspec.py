@@ -106,7 +106,9 @@ class SpecConflict(Exception):
         self.spec = spec
 
 
-def merge_specs(specs: tuple[FieldSpec, ...], incoming: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+def merge_specs(
+    specs: tuple[FieldSpec, ...], incoming: tuple[FieldSpec, ...]
+) -> tuple[FieldSpec, ...]:
     """Kustomize's ``FsSlice.MergeAll``: a spec whose path is already there for a kind it
     selects is left out (even if that one is narrower); one that differs from it only in
     ``create`` is a conflict."""

@@ -36,7 +36,9 @@ MergeItem = Callable[[Any, Any, int], tuple[Any, bool]]
 "In place" means the object's element is the result (kyaml merged into it)."""
 
 
-def merge(dest: list[Any], patch: list[Any], keys: tuple[str, ...], merge_item: MergeItem) -> list[Any]:
+def merge(
+    dest: list[Any], patch: list[Any], keys: tuple[str, ...], merge_item: MergeItem
+) -> list[Any]:
     """The merged list. ``dest`` may be ``patch`` itself (the object had no list): then, as
     in kyaml, both are one list and an element deleted from one is gone from the other."""
     shared = dest is patch
