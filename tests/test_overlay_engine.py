@@ -53,6 +53,9 @@ def test_empty_kustomization_is_identity(tmp_path: Path) -> None:
     ("images:\n- newTag: x\n", 2, "'name' is required"),
     ("patches:\n- path: p.yaml\n  patch: x\n", 2, "exactly one"),
     ("kind: Component\n", 1, "components are not supported"),
+    ("sortOptions: {order: legacy}\n", 1, "no stream to sort"),
+    ("sortOptions:\n  order: fifo\n  legacySortOptions: {}\n", 3, "the order is fifo"),
+    ("sortOptions: {}\n", 1, "must be fifo or legacy"),
 ])
 def test_located_errors(tmp_path: Path, text: str, line: int, words: str) -> None:
     kust = write(tmp_path, {"kustomization.yaml": text, "p.yaml": "kind: X\n"})

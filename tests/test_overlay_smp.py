@@ -64,3 +64,26 @@ def test_unsupported_directive_is_refused() -> None:
         assert exc.path == ("spec", "$retainKeys")
     else:
         raise AssertionError("expected SmpError")
+
+
+def test_lists_the_patch_does_not_touch_are_merged_too() -> None:
+    obj = deployment([{"name": "a", "env": [{"name": "X", "value": "1"},
+                                            {"name": "X", "value": "2"}]}])
+    merged = smp.merge(NAV, obj, {"metadata": {"labels": {"l": "v"}}})
+    assert merged["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "X", "value": "2"}]
+
+
+def test_element_replace_is_undone_as_in_kyaml() -> None:
+    obj = deployment([{"name": "a", "image": "1"}, {"name": "b", "image": "2", "args": ["x"]}])
+    merged = smp.merge(NAV, obj, deployment([{"name": "b", "image": "3", "$patch": "replace"}]))
+    assert merged["spec"]["template"]["spec"]["containers"] == [
+        {"name": "b", "image": "2", "args": ["x"]}, {"name": "a", "image": "1"}]
+
+
+def test_list_directive_applies_only_where_the_object_has_the_list() -> None:
+    obj = deployment([{"name": "a"}])
+    patch = deployment([{"name": "a", "ports": [{"$patch": "replace"}, {"containerPort": 1}]}])
+    merged = smp.merge(NAV, obj, patch)
+    assert merged["spec"]["template"]["spec"]["containers"][0]["ports"] == [
+        {"$patch": "replace"}, {"containerPort": 1}]

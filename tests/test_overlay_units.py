@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import CmgenError
-from generator.overlay.fieldspec import FieldSpec, split_path
+from generator.overlay.fieldspec import FieldSpec, SpecConflict, merge_specs, split_path
 from generator.overlay.gvk import Gvk
 from generator.overlay.hasher import content_hash, go_json
-from generator.overlay.images import image_matches, split_image
+from generator.overlay.images import Image, image_matches, split_image
 from generator.overlay.reader import Spot
 from generator.overlay.selector import parse_label_selector
 
@@ -61,3 +61,33 @@ def test_field_spec_walk_creates_only_when_told() -> None:
 
 def test_split_path_escapes() -> None:
     assert split_path(r"metadata/annotations/a.io\/b") == ("metadata", "annotations", "a.io/b")
+
+
+def test_merge_specs_leaves_out_a_path_already_there_for_a_selected_kind() -> None:
+    mine = (FieldSpec(Gvk(kind="Pool"), ("metadata", "labels"), create=True),)
+    theirs = (FieldSpec(Gvk(), ("metadata", "labels"), create=True),
+              FieldSpec(Gvk(kind="Deployment"), ("spec", "x"), create=True))
+    assert merge_specs(mine, theirs) == (mine[0], theirs[1])
+    narrower = (FieldSpec(Gvk(kind="Deployment"), ("metadata", "labels"), create=True),)
+    assert merge_specs(theirs[:1], narrower) == theirs[:1] + narrower
+
+
+def test_merge_specs_refuses_a_create_conflict() -> None:
+    mine = (FieldSpec(Gvk(), ("a",)), FieldSpec(Gvk(kind="K"), ("metadata", "labels")))
+    with pytest.raises(SpecConflict) as caught:
+        merge_specs(mine, (FieldSpec(Gvk(), ("metadata", "labels"), create=True),))
+    assert caught.value.index == 1
+
+
+@pytest.mark.parametrize("fields, image, expected", [
+    ({"tag_suffix": "-x"}, "nginx:1.2", "nginx:1.2-x"),
+    ({"tag_suffix": "-x"}, "nginx:1.2@sha256:ab", "nginx:1.2-x"),
+    ({"tag_suffix": "-x"}, "nginx", "nginx:-x"),
+    ({"tag_suffix": "-x", "new_tag": "2"}, "nginx:1.2", "nginx:2"),
+    ({"tag_suffix": "-x", "digest": "sha256:cd"}, "nginx:1.2", "nginx@sha256:cd"),
+    ({"tag_suffix": "-x", "new_name": "reg/nginx"}, "nginx:1.2", "reg/nginx:1.2-x"),
+])
+def test_image_rewrite(fields: dict[str, str], image: str, expected: str) -> None:
+    entry = Image(**{"name": "nginx", "new_name": "", "new_tag": "", "digest": "",
+                     "spot": Spot("k.yaml"), **fields})
+    assert entry.rewrite(image) == expected

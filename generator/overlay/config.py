@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -30,6 +30,7 @@ class Config:
     namespace: tuple[FieldSpec, ...]
     name_prefix_skip: tuple[Gvk, ...]
     replicas: tuple[FieldSpec, ...]
+    images: tuple[FieldSpec, ...]
     cluster_scoped: frozenset[str]
     name_references: tuple[NameRef, ...]
 
@@ -67,6 +68,7 @@ def config() -> Config:
             Gvk(e.get("group", ""), e.get("version", ""), e["kind"]) for e in data["namePrefixSkip"]
         ),
         replicas=_specs(data["replicas"]),
+        images=tuple(replace(spec, create=False) for spec in _specs(data["images"])),
         cluster_scoped=frozenset(data["clusterScoped"]),
         name_references=refs,
     )

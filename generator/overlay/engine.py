@@ -95,10 +95,7 @@ def _transforms(kust: Kustomization) -> list[_Transform]:
         Namespace(kust.namespace),
         PrefixSuffix(kust.name_prefix, kust.name_suffix),
     ]
-    found += [
-        Labels.entry(tuple(entry.pairs.items()), entry.include_selectors, entry.include_templates)
-        for entry in kust.labels
-    ]
+    found += [Labels.entry(entry) for entry in kust.labels]
     found += [Labels.common(kust.common_labels), Annotations(kust.common_annotations)]
     return found
 

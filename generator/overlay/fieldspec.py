@@ -95,3 +95,28 @@ def set_entries(
     for spec in specs:
         if spec.gvk.selects(gvk):
             spec.walk(obj, setter, dict)
+
+
+class SpecConflict(Exception):
+    """Kustomize's "conflicting fieldspecs": ``index`` is the spec already there."""
+
+    def __init__(self, index: int, spec: FieldSpec) -> None:
+        super().__init__(index)
+        self.index = index
+        self.spec = spec
+
+
+def merge_specs(
+    specs: tuple[FieldSpec, ...], incoming: tuple[FieldSpec, ...]
+) -> tuple[FieldSpec, ...]:
+    """Kustomize's ``FsSlice.MergeAll``: a spec whose path is already there for a kind it
+    selects is left out (even if that one is narrower); one that differs from it only in
+    ``create`` is a conflict."""
+    for spec in incoming:
+        index = next((i for i, old in enumerate(specs)
+                      if spec.gvk.selects(old.gvk) and old.path == spec.path), None)
+        if index is None:
+            specs = (*specs, spec)
+        elif specs[index].create != spec.create:
+            raise SpecConflict(index, spec)
+    return specs

@@ -1,8 +1,15 @@
 """``images:``: Kustomize's ImageTagTransformer (``api/filters/imagetag``).
 
-Like Kustomize's legacy filter, it rewrites the ``image`` of every element of any list
-called ``containers`` or ``initContainers``, anywhere in an object (CRDs excepted), when
-the image's name matches.
+Two passes, as in Kustomize: the legacy filter rewrites the ``image`` of every element of
+any list called ``containers`` or ``initContainers``, anywhere in an object (CRDs
+excepted); then the field-spec filter rewrites the images its specs reach in any kind
+(``fieldspecs.yaml``: pod and template containers, and image volumes' ``reference``).
+A rewrite applies where the image's name matches. An image both passes reach is
+rewritten twice: harmless for ``newName``/``newTag``/``digest``, but ``tagSuffix`` is
+then appended twice (``nginx:1.2`` becomes ``nginx:1.2-x-x`` in a Deployment, and
+``nginx:1.2-x`` in a CronJob, which only the legacy pass reaches), exactly as
+``kubectl kustomize`` does it. ``tagSuffix`` counts only without ``newTag`` and
+``digest``, and drops the image's digest.
 """
 
 from __future__ import annotations
@@ -12,10 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import CmgenError
+from generator.overlay.config import config
 from generator.overlay.reader import Reader, Spot
 from generator.overlay.resource import Resource
 
 _LISTS = ("containers", "initContainers")
+_FIELDS = ("name", "newName", "newTag", "digest", "tagSuffix")
 
 
 def split_image(image: str) -> tuple[str, str, str]:
@@ -52,18 +61,16 @@ class Image:
     new_tag: str
     digest: str
     spot: Spot
+    tag_suffix: str = ""
 
     @classmethod
     def read(cls, reader: Reader, value: Any, path: tuple[str | int, ...]) -> Image:
-        body = reader.mapping(value, path, ("name", "newName", "newTag", "digest"))
-        fields = {
-            key: reader.string(body.get(key, ""), (*path, key))
-            for key in ("name", "newName", "newTag", "digest")
-        }
+        body = reader.mapping(value, path, _FIELDS)
+        fields = {key: reader.string(body.get(key, ""), (*path, key)) for key in _FIELDS}
         if not fields["name"]:
             raise reader.fail(path, "images entry: 'name' is required")
         return cls(fields["name"], fields["newName"], fields["newTag"], fields["digest"],
-                   reader.spot(path))
+                   reader.spot(path), fields["tagSuffix"])
 
     def rewrite(self, image: str) -> str:
         if not image_matches(image, self.name):
@@ -76,12 +83,18 @@ class Image:
             tag, digest = self.new_tag, ""
         elif self.digest:
             tag, digest = "", self.digest
+        elif self.tag_suffix:
+            tag, digest = tag + self.tag_suffix, ""
         return name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
 
     def apply(self, resources: list[Resource]) -> None:
         for resource in resources:
             if resource.gvk.kind != "CustomResourceDefinition":
                 self._walk(resource.data)
+        for resource in resources:
+            for spec in config().images:
+                if spec.gvk.selects(resource.gvk):
+                    spec.walk(resource.data, self._set_field, str)
 
     def _walk(self, node: Any) -> None:
         if isinstance(node, dict):
@@ -89,19 +102,18 @@ class Image:
                 self._walk(value)
                 if key in _LISTS and isinstance(value, list):
                     for element in value:
-                        self._set(element)
+                        if isinstance(element, dict) and element.get("image") is not None:
+                            self._set_field(element, "image")
         elif isinstance(node, list):
             for element in node:
                 self._walk(element)
 
-    def _set(self, container: Any) -> None:
-        if not isinstance(container, dict) or container.get("image") is None:
-            return
-        image = container["image"]
+    def _set_field(self, parent: dict[str, Any], key: str) -> None:
+        image = parent[key]
         if isinstance(image, (dict, list)):
             raise CmgenError(f"image must be a string, found {type(image).__name__}",
                              self.spot.file, self.spot.line, self.spot.column)
-        container["image"] = self.rewrite(_text(image))
+        parent[key] = self.rewrite(_text(image))
 
 
 def _text(value: Any) -> str:

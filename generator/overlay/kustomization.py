@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import yamlio
+from generator.overlay.fieldspec import FieldSpec
 from generator.overlay.generators import GeneratorArgs, Options, read_generator, read_options
 from generator.overlay.images import Image
 from generator.overlay.reader import Reader, Spot
@@ -22,6 +23,7 @@ FIELDS = (
     "apiVersion", "kind", "resources", "patches", "patchesStrategicMerge", "patchesJson6902",
     "namePrefix", "nameSuffix", "labels", "commonLabels", "commonAnnotations", "images",
     "replicas", "namespace", "configMapGenerator", "secretGenerator", "generatorOptions",
+    "sortOptions",
 )
 
 
@@ -47,6 +49,9 @@ class LabelSpec:
     pairs: dict[str, str]
     include_selectors: bool
     include_templates: bool
+    spot: Spot
+    fields: tuple[FieldSpec, ...] = ()
+    field_spots: tuple[Spot, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ def load(path: Path, display: Callable[[Path], str] = str) -> Kustomization:
     if body.get("kind", "Kustomization") != "Kustomization":
         raise reader.fail(("kind",), "kind must be Kustomization (components are not supported)")
     get = body.get
+    _check_sort_options(reader, get("sortOptions"))
     options = read_options(reader, get("generatorOptions"), ("generatorOptions",))
     return Kustomization(
         file=name,
@@ -176,12 +182,47 @@ def _legacy_sm(reader: Reader, value: Any) -> tuple[PatchSpec, ...]:
 
 
 def _labels(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> LabelSpec:
-    body = reader.mapping(entry, path, ("pairs", "includeSelectors", "includeTemplates"))
+    body = reader.mapping(entry, path, ("pairs", "includeSelectors", "includeTemplates", "fields"))
+    fields = reader.listing(body.get("fields", []), (*path, "fields"))
     return LabelSpec(
         reader.string_map(body.get("pairs", {}), (*path, "pairs")),
         reader.boolean(body.get("includeSelectors", False), (*path, "includeSelectors")),
         reader.boolean(body.get("includeTemplates", False), (*path, "includeTemplates")),
+        reader.spot(path),
+        tuple(_field_spec(reader, field, (*path, "fields", i)) for i, field in enumerate(fields)),
+        tuple(reader.spot((*path, "fields", i)) for i in range(len(fields))),
     )
+
+
+def _field_spec(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> FieldSpec:
+    body = reader.mapping(entry, path, ("group", "version", "kind", "path", "create"))
+    for key in ("group", "version", "kind"):
+        reader.string(body.get(key, ""), (*path, key))
+    reader.string(body.get("path"), (*path, "path"), empty=False)
+    reader.boolean(body.get("create", False), (*path, "create"))
+    return FieldSpec.parse(body)
+
+
+def _check_sort_options(reader: Reader, value: Any) -> None:
+    """Only ``order: fifo``, which is what cmgen does anyway: there is no stream to sort."""
+    if value is None:
+        return
+    body = reader.mapping(value, ("sortOptions",), ("order", "legacySortOptions"))
+    order = body.get("order")
+    if order not in ("fifo", "legacy"):
+        raise reader.fail(("sortOptions",), "sortOptions.order must be fifo or legacy")
+    if order == "fifo" and "legacySortOptions" in body:
+        raise reader.fail(("sortOptions", "legacySortOptions"),
+                          "sortOptions.legacySortOptions is set but the order is fifo",
+                          key=True)
+    if order == "legacy":
+        raise reader.fail(
+            ("sortOptions", "order"),
+            "sortOptions.order legacy is not supported: it sorts Kustomize's one output "
+            "stream by kind, but cmgen writes each object into the file of its template "
+            "(objects the overlay adds into k8s-manifests/overlay/), in the order they come "
+            "in, so there is no stream to sort. That order is 'fifo': write order: fifo, or "
+            "leave sortOptions out")
 
 
 def _replica(reader: Reader, entry: Any, path: tuple[str | int, ...]) -> ReplicaSpec:

@@ -1,15 +1,19 @@
 """Strategic merge patch, as Kustomize applies it (kyaml ``merge2``, list items prepended).
 
-- Mappings merge key by key; a ``null`` in the patch deletes the key.
+- Mappings merge key by key; a ``null`` in the patch deletes the key. Where the object
+  lacks a mapping, the patch's mapping is merged with itself (kyaml adds the patch's
+  node, then walks it), so its directives and lists are processed all the same.
 - ``$patch: delete`` deletes the mapping (a list element, or the whole object);
   ``$patch: replace`` replaces it by the patch; ``$patch: merge`` is the default.
-- A list merges only where the schema says so (see ``schema_nav``): elements are matched
-  by their merge keys (keys missing from a patch element are not compared). With one
-  key, patch elements come first in patch order, then the object's other elements;
-  with several keys (ports), new elements come first, then the object's, merged in
-  place (kyaml's order); a ``{$patch: replace}`` element
-  makes the list the patch's. A list of scalars with strategy merge is a set union.
-  Every other list is replaced, as are all lists of custom resources.
+- A list merges only where the schema says so (see ``schema_nav``): by its merge keys,
+  in kyaml's order and with kyaml's quirks (see ``listmerge``); a list of scalars with
+  strategy merge is a set union, patch items first. A list's directive is its first
+  element with a ``$patch``, if that is the element's only key: ``{$patch: replace}``
+  makes the list the patch's. Where the object has no such list, the patch's list,
+  directive elements included, merges with itself. Every other list is replaced, as are
+  all lists of custom resources.
+- Lists the patch does not touch are merged too (with nothing), as kyaml walks the whole
+  object: repeated keys collapse there as well.
 - A patch value whose kind (mapping, list, scalar) differs from the object's is an error.
 
 Kustomize copies ``$setElementOrder``, ``$retainKeys`` and ``$deleteFromPrimitiveList``
@@ -21,6 +25,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from generator.overlay import listmerge
 from generator.overlay.schema_nav import Navigator, Schema
 
 DELETE = object()
@@ -66,10 +71,14 @@ class _Merger:
             return DELETE
         body = {key: value for key, value in patch.items() if key != "$patch"}
         if directive == "replace":
-            return copy.deepcopy(body)
+            return self.mapping(None, body, schema, path)
         if directive != "merge":
             raise SmpError(f"unknown $patch directive {directive!r}", (*path, "$patch"))
-        result = dict(dest) if dest is not None else {}
+        # kyaml: a mapping the object lacks is the patch's own node, merged with itself
+        result = dict(dest) if dest is not None else dict(body)
+        for key, value in result.items():
+            if key not in body:
+                result[key] = self.keep(value, self.nav.field(schema, key), (*path, key))
         for key, value in body.items():
             if isinstance(key, str) and key.startswith("$"):
                 raise SmpError(
@@ -85,49 +94,82 @@ class _Merger:
                 result[key] = merged
         return result
 
+    def keep(self, dest: Any, schema: Schema, path: tuple[str | int, ...]) -> Any:
+        """A value the patch does not touch: kyaml still walks it and re-merges its lists."""
+        if isinstance(dest, dict):
+            return {key: self.keep(value, self.nav.field(schema, key), (*path, key))
+                    for key, value in dest.items()}
+        if not isinstance(dest, list):
+            return dest
+        rule = self.nav.list_rule(schema)
+        if not rule.merge:
+            return copy.deepcopy(dest)
+        if not rule.keys:
+            return _union([], dest)
+        return self._by_keys(dest, [], rule.keys, self.nav.items(schema), path)
+
     def listing(
         self, dest: list[Any] | None, patch: list[Any], schema: Schema,
         path: tuple[str | int, ...],
     ) -> list[Any]:
-        replace = [i for i, item in enumerate(patch) if _is_directive(item, "replace")]
-        items = [item for item in patch if not _is_directive(item, "replace")]
         rule = self.nav.list_rule(schema)
         if not rule.merge:
-            return copy.deepcopy(items)
-        dest = [] if replace or dest is None else dest
+            return copy.deepcopy([item for item in patch if not _is_directive(item, "replace")])
+        if dest is None:
+            dest = patch  # kyaml: the patch's list, directives and all, merges with itself
+        elif _first_directive(patch) is not None:
+            directive = _list_directive(patch, path)
+            patch = _elide(patch, directive)
+            if directive == "replace":
+                dest = patch
         if not rule.keys:
-            return _union(items, dest)
-        return self._by_keys(dest, items, rule.keys, self.nav.items(schema), path)
+            return _union(patch, dest)
+        return self._by_keys(dest, patch, rule.keys, self.nav.items(schema), path)
 
     def _by_keys(
         self, dest: list[Any], patch: list[Any], keys: tuple[str, ...], schema: Schema,
         path: tuple[str | int, ...],
     ) -> list[Any]:
-        matched: dict[int, int] = {}  # dest position -> patch index
-        results: list[tuple[bool, Any]] = []  # per patch element: (was new, result)
         for index, item in enumerate(patch):
             if not isinstance(item, dict):
                 raise SmpError("expected a mapping in a list merged by key", (*path, index))
-            wanted = {key: _text(item[key]) for key in keys if item.get(key) is not None}
-            if not wanted:
+            if all(item.get(key) is None for key in keys) and item.get("$patch") is None:
                 raise SmpError(
                     f"list element has none of the merge keys {', '.join(keys)}", (*path, index))
-            found = next(
-                (i for i, old in enumerate(dest) if i not in matched and isinstance(old, dict)
-                 and all(_text(old.get(k)) == v for k, v in wanted.items())),
-                None,
-            )
-            if found is not None:
-                matched[found] = index
-            old = dest[found] if found is not None else None
-            results.append((found is None, self.mapping(old, item, schema, (*path, index))))
-        if len(keys) == 1:
-            out = [value for _, value in results]
-            out += [old for i, old in enumerate(dest) if i not in matched]
-        else:
-            out = [value for new, value in results if new]
-            out += [results[matched[i]][1] if i in matched else old for i, old in enumerate(dest)]
-        return [value for value in out if value is not DELETE and value != {}]
+        if not all(isinstance(item, dict) for item in dest):
+            raise SmpError("the object's list merged by key has an element that is not a "
+                           "mapping", path)
+
+        def merge_item(old: Any, item: Any, index: int) -> tuple[Any, bool]:
+            if item is None:
+                return self.keep(old, schema, path), True
+            merged = self.mapping(old, item, schema, (*path, index))
+            in_place = old is not None and (old is item or item.get("$patch", "merge") == "merge")
+            return (None if merged is DELETE else merged), in_place
+
+        return listmerge.merge(dest, patch, keys, merge_item)
+
+
+def _first_directive(patch: list[Any]) -> dict[str, Any] | None:
+    """kyaml reads a list's directive from its first element with a ``$patch``, if alone."""
+    first = next((item for item in patch if isinstance(item, dict) and "$patch" in item), None)
+    return first if first is not None and len(first) == 1 else None
+
+
+def _list_directive(patch: list[Any], path: tuple[str | int, ...]) -> str:
+    first = _first_directive(patch)
+    if first is None:
+        return "merge"
+    directive = first["$patch"]
+    if directive not in ("merge", "replace"):
+        raise SmpError(f"$patch: {directive} is not a directive for a list", path)
+    return str(directive)
+
+
+def _elide(patch: list[Any], directive: str) -> list[Any]:
+    """kyaml drops every element with that ``$patch`` value (and empty elements)."""
+    return [item for item in patch if item is not None and item != {}
+            and not (isinstance(item, dict) and item.get("$patch") == directive)]
 
 
 def _union(patch: list[Any], dest: list[Any]) -> list[Any]:
