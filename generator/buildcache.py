@@ -67,9 +67,9 @@ class Entry:
     findings: list[Finding]
 
 
-def lookup(project: Project, env: str, options: Options) -> Entry | None:
-    """The stored result of building these inputs, or None."""
-    path = _path(project, env, options)
+def lookup(digest: str | None) -> Entry | None:
+    """The stored result of building the inputs whose ``key`` is ``digest``, or None."""
+    path = _path(digest)
     if path is None:
         return None
     try:
@@ -78,9 +78,11 @@ def lookup(project: Project, env: str, options: Options) -> Entry | None:
         return None
 
 
-def store(project: Project, env: str, options: Options, build: Build) -> None:
-    path = _path(project, env, options)
-    if path is None:
+def store(digest: str | None, project: Project, env: str, options: Options, build: Build) -> None:
+    """Store ``build`` under ``digest``, the key of its inputs computed before it ran, unless
+    an input changed while it ran (the build may then mix old and new inputs)."""
+    path = _path(digest)
+    if path is None or key(project, env, options) != digest:
         return
     entry = {
         "format": FORMAT,
@@ -115,7 +117,10 @@ def inputs(project: Project, options: Options) -> list[Path]:
 
 
 def key(project: Project, env: str, options: Options) -> str | None:
-    """The digest of everything a build of ``env`` reads; None when an input is unreadable."""
+    """The digest of everything a build of ``env`` reads; None when an input is unreadable
+    or caching is off."""
+    if cachedir.root() is None:
+        return None
     digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{project.root}\0{env}\0{options!r}".encode())
     try:
         for name in _distributions():
@@ -156,12 +161,9 @@ def _distributions() -> list[str]:
     return sorted(found)
 
 
-def _path(project: Project, env: str, options: Options) -> Path | None:
-    if cachedir.root() is None:
-        return None
-    digest = key(project, env, options)
+def _path(digest: str | None) -> Path | None:
     folder = cachedir.folder("builds") if digest is not None else None
-    return None if folder is None or digest is None else folder / f"{digest}.json"
+    return None if folder is None else folder / f"{digest}.json"
 
 
 def _decode(data: Any) -> Entry | None:

@@ -84,6 +84,25 @@ def test_other_distributions_do_not_change_the_key(
     assert _key(project_dir) != before
 
 
+def _store(project: Project, env: str, options: Options, build: pipeline.Build) -> None:
+    buildcache.store(buildcache.key(project, env, options), project, env, options, build)
+
+
+def _lookup(project: Project, env: str, options: Options) -> buildcache.Entry | None:
+    return buildcache.lookup(buildcache.key(project, env, options))
+
+
+def test_a_build_whose_inputs_changed_while_it_ran_is_not_stored(project_dir: Path) -> None:
+    project = Project.load(project_dir)
+    before = buildcache.key(project, "dev", Options())
+    build = pipeline.build(project, "dev")
+    values = project_dir / "values/dev.yaml"
+    values.write_text(values.read_text() + "\n")  # edited during the build
+    buildcache.store(before, project, "dev", Options(), build)
+    assert _lookup(project, "dev", Options()) is None
+    assert buildcache.lookup(before) is None
+
+
 def _key(root: Path, env: str = "dev", options: Options = Options()) -> str | None:
     return buildcache.key(Project.load(root), env, options)
 
@@ -154,8 +173,8 @@ def test_an_entry_replays_the_findings_of_its_build(project_dir: Path) -> None:
     build = pipeline.build(project, "dev")
     build.findings.append(Finding("a.yaml", 3, 5, "error", "some-rule", "Pod/x", "msg", "hint", "t.j2:2"))
     build.findings.append(Finding("a.yaml", 4, 1, "info", "other", "Pod/x", "m", skip=Skip("why", "warning")))
-    buildcache.store(project, "dev", Options(), build)
-    entry = buildcache.lookup(project, "dev", Options())
+    _store(project, "dev", Options(), build)
+    entry = _lookup(project, "dev", Options())
     assert entry is not None
     assert entry.findings == build.findings
     assert [finding.skip for finding in entry.findings] == [finding.skip for finding in build.findings]
@@ -169,8 +188,8 @@ def test_an_entry_stores_every_field_of_a_finding() -> None:
 def test_off_stores_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CMGEN_CACHE_DIR", "off")
     project = Project.load(project_dir)
-    buildcache.store(project, "dev", Options(), pipeline.build(project, "dev"))
-    assert buildcache.lookup(project, "dev", Options()) is None
+    _store(project, "dev", Options(), pipeline.build(project, "dev"))
+    assert _lookup(project, "dev", Options()) is None
 
 
 def test_only_the_newest_entries_are_kept(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,9 +198,9 @@ def test_only_the_newest_entries_are_kept(project_dir: Path, tmp_path: Path, mon
     project = Project.load(project_dir)
     build = pipeline.build(project, "dev")
     for version in ("1.33", "1.34", "1.35"):
-        buildcache.store(project, "dev", Options(kube_version=version), build)
+        _store(project, "dev", Options(kube_version=version), build)
     assert len(list((tmp_path / "cache" / "builds").glob("*.json"))) == 2
-    assert buildcache.lookup(project, "dev", Options(kube_version="1.35")) is not None
+    assert _lookup(project, "dev", Options(kube_version="1.35")) is not None
 
 
 def _broken_build(*args: object, **kwargs: object) -> None:
@@ -237,7 +256,7 @@ def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.Mo
     assert cmgen("check", "--env", "dev", project=project_dir).exit_code == 0
     (entry,) = (cache / "builds").glob("*.json")
     entry.write_bytes(garbage.replace(b"FORMAT", str(buildcache.FORMAT).encode()))
-    assert buildcache.lookup(Project.load(project_dir), "dev", Options()) is None
+    assert _lookup(Project.load(project_dir), "dev", Options()) is None
     result = cmgen("check", "--env", "dev", project=project_dir)
     assert result.exit_code == 0, result.output
-    assert buildcache.lookup(Project.load(project_dir), "dev", Options()) is not None  # stored again
+    assert _lookup(Project.load(project_dir), "dev", Options()) is not None  # stored again

@@ -75,9 +75,12 @@ def render_command(
         crds=tuple(crd),
         require_schemas=require_schemas,
     )
-    builds = [_build(current, name, options, renderer) for name in names]
+    builds = []
+    for name in names:
+        digest = buildcache.key(current, name, options)
+        builds.append(_build(current, name, options, renderer))
+        buildcache.store(digest, current, name, options, builds[-1])
     for build in builds:
-        buildcache.store(current, build.env, options, build)
         write.check(build.target)  # a symlinked output folder: one line, before any finding
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
@@ -153,11 +156,12 @@ def _check(
     tree on disk is what that build wrote (``buildcache``), else those of a full build."""
     from generator import buildcache, drift
 
-    entry = None if no_cache else buildcache.lookup(current, env, options)
+    digest = buildcache.key(current, env, options)
+    entry = None if no_cache else buildcache.lookup(digest)
     if entry is not None and drift.in_sync(current.output(env), entry.files):
         return entry.findings
     build = _build(current, env, options, renderer())
-    buildcache.store(current, env, options, build)
+    buildcache.store(digest, current, env, options, build)
     return [*build.findings, *drift.findings(build, drift.compare(build), current)]
 
 
