@@ -16,17 +16,17 @@ documents are not kept while loading (that would double the cost of the common c
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml import events, nodes
+from yaml import nodes
 
 from generator.errors import CmgenError
+from generator.yamlio import depth
+from generator.yamlio.depth import MAX_DEPTH
 
-MAX_DEPTH = 100
 MAX_ALIAS_NODES = 100_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -171,7 +171,7 @@ def read_text(path: Path, display: str | None = None) -> str:
 
 def load_all(text: str, file: str) -> list[Document]:
     """Parse every document of a YAML stream; empty documents are dropped."""
-    if not shallow(text):
+    if not depth.shallow(text):
         _check_depth(text, file)
     loader = (_AliasCountingLoader if "&" in text else _StrictLoader)(text)
     documents: list[Document] = []
@@ -220,75 +220,13 @@ def _located(message: str, mark: Any, file: str) -> CmgenError:
     return CmgenError(message, file, mark.line + 1, mark.column + 1)
 
 
-_OPEN = (events.MappingStartEvent, events.SequenceStartEvent)
-_CLOSE = (events.MappingEndEvent, events.SequenceEndEvent)
-
-
-# libyaml also breaks lines at a lone CR, NEL, LS and PS; the screen sees only "\n" and
-# gives up on text that has them.
-_LONE_CR = re.compile("\r(?!\n)")
-_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|$)")
-# A line's indentation, the BOM libyaml skips at a line start, and the indicators after
-# which a block collection may start on the same line ("- - x", "? x", ": x", "--- x").
-_PREFIX = "[ \t\ufeff?:-]"
-
-
-@functools.lru_cache(maxsize=None)
-def _prefixes_longer_than(length: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """At a line start, and after a newline (a literal first character: a fast search)."""
-    return re.compile(f"{_PREFIX}{{{length + 1}}}"), re.compile(f"\n{_PREFIX}{{{length + 1}}}")
-
-
-def shallow(text: str, limit: int = MAX_DEPTH) -> bool:
-    """A cheap screen: True only when no document of ``text`` can nest deeper than ``limit``.
-
-    A bound from the text alone, per document (a ``---`` at column 0 ends one, so depth
-    cannot carry across it):
-
-    - block collections: each level starts at a strictly greater column than its parent,
-      except a sequence written as a mapping's value at the key's own column (at most one
-      such level per column). A block collection starts only after a line's indentation
-      and indicators (``- ``, ``? ``, ``: ``), so with P the longest such prefix of any
-      line, block depth <= 2P + 2;
-    - flow collections: each level needs its own ``{`` or ``[``, and a ``[`` may hold a
-      single-pair mapping (``[a: b]``) one level deeper: flow depth <= {'s + 2 x ['s.
-
-    Both counts over-estimate (brackets in strings count too), so a False only means the
-    exact event walk (``_check_depth``) must decide.
-    """
-    if ("\r" in text and _LONE_CR.search(text)) or any(c in text for c in "\x85\u2028\u2029"):
-        return False
-    starts = [match.start() + 1 for match in _DOCUMENT_START.finditer(text)]
-    for start, end in zip([0, *starts], [*starts, len(text)]):
-        flow = text.count("{", start, end) + 2 * text.count("[", start, end)
-        room = limit - flow - 2
-        if room < 0:
-            return False
-        first_line, other_lines = _prefixes_longer_than(room // 2)
-        if first_line.match(text, start, end) or other_lines.search(text, start, end):
-            return False
-    return True
-
-
 def _check_depth(text: str, file: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
-
-    Deep input makes the C composer overflow the stack (a crash, not an exception), so
-    the depth is measured on the event stream, which is flat.
-    """
-    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, _OPEN):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _located(
-                        f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark, file
-                    )
-            elif isinstance(event, _CLOSE):
-                depth -= 1
+        mark = depth.too_deep(text, _Loader)
     except yaml.MarkedYAMLError as exc:
         raise _located(_yaml_message(exc), exc.problem_mark or exc.context_mark, file) from None
+    if mark is not None:
+        raise _located(f"nesting is deeper than {MAX_DEPTH} levels", mark, file)
 
 
 def _expand_aliases(data: Any, file: str, line: int) -> Any:
