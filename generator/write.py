@@ -1,14 +1,8 @@
 """Write: put one env's rendered files on disk, all or nothing, touching only cmgen's files.
 
-The protocol (like a database commit):
-
-1. every changed file is written and fsynced under ``<root>/.cmgen-staging/``;
-2. a journal naming the moves and deletions is written atomically: the commit point;
-3. the moves (``os.replace``, atomic per file) and deletions are carried out;
-4. the record of what cmgen wrote (``.cmgen-manifest.json``) is replaced; the journal goes.
-
-A run that dies before step 2 leaves the old tree untouched; one that dies after it is
-rolled forward by the next cmgen command that writes. cmgen deletes only files that its
+Changes are committed like a database's (``journal``: staged files, then a journal as
+the commit point): a run that dies before the commit point leaves the old tree untouched;
+one that dies after it is rolled forward by the next cmgen command that writes. cmgen deletes only files that its
 record lists and that still hold what it wrote; it refuses to overwrite a file it did not
 write, and never writes through a symlink: not in the tree, not among its own files, and
 not on the way to the tree (``OutputTarget.symlink``: ``out/`` itself, ``out/<env>``, ...).
@@ -19,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import journal
 from generator.errors import CmgenError
+from generator.journal import SYMLINK_REFUSED, recover
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
 
-SYMLINK_REFUSED = "refusing to write through a symlink: it could point outside the output folder"
 
 
 class OutputFile:
@@ -145,102 +139,24 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     previous = recorded(root)
     changed = {}
     for name, output in wanted.items():
-        path = _inside(root, name)
+        path = journal.inside(root, name)
         current = _digest(path)
         if current is not None and name not in previous and current != output.digest:
             raise CmgenError("refusing to overwrite a file that cmgen did not write", str(path))
         if current != output.digest or _mode_differs(path, output):
             changed[name] = output
     stale = sorted(set(previous) - set(wanted))
-    removed = [name for name in stale if _digest(_inside(root, name)) == previous[name]]
+    removed = [name for name in stale if _digest(journal.inside(root, name)) == previous[name]]
     kept = [name for name in stale if name not in removed and (root / name).exists()]
-    journal = {
+    plan = {
         "moves": sorted(changed),
         "remove": removed,
         "files": {name: output.digest for name, output in wanted.items()},
     }
-    if changed or removed or previous != journal["files"]:
-        _stage(root, changed)
-        _atomic_write(root / JOURNAL_FILE, json.dumps(journal, indent=1).encode())
-        _apply(root, journal)
+    if changed or removed or previous != plan["files"]:
+        journal.stage(root, changed)
+        journal.commit(root, plan)
     return Written(tuple(sorted(changed)), tuple(removed), tuple(kept))
-
-
-def recover(root: Path) -> None:
-    """Finish a write that reached its commit point; forget one that did not."""
-    journal_path = root / JOURNAL_FILE
-    if journal_path.is_file():
-        journal = _read_journal(journal_path)
-        if journal is None:
-            journal_path.unlink()  # torn before the commit point: the old tree stands
-        else:
-            _apply(root, journal)
-    shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
-    for name in (JOURNAL_FILE, STATE_FILE):  # torn before their atomic rename
-        (root / f"{name}.tmp").unlink(missing_ok=True)
-
-
-def _read_journal(path: Path) -> dict[str, object] | None:
-    """The journal, checked: lists of relative paths and a mapping of digests."""
-    try:
-        journal = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    if (
-        not isinstance(journal, dict)
-        or not all(_is_names(journal.get(key, [])) for key in ("moves", "remove"))
-        or not isinstance(journal.get("files", {}), dict)
-    ):
-        raise CmgenError("cmgen's journal is not one cmgen wrote; delete it", str(path))
-    return journal
-
-
-def _is_names(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(name, str) for name in value)
-
-
-def _apply(root: Path, journal: Mapping[str, object]) -> None:
-    staging = root / STAGING_DIR
-    moves = journal.get("moves", [])
-    assert isinstance(moves, list)
-    for name in moves:
-        final = _inside(root, name)
-        staged = staging / name
-        if staged.exists():
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, final)
-    removals = journal.get("remove", [])
-    assert isinstance(removals, list)
-    for name in removals:
-        path = _inside(root, name)
-        path.unlink(missing_ok=True)
-        _prune(path.parent, root)
-    state = {"generator": "cmgen", "files": journal.get("files", {})}
-    _atomic_write(root / STATE_FILE, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
-    (root / JOURNAL_FILE).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _stage(root: Path, changed: Mapping[str, OutputFile]) -> None:
-    staging = root / STAGING_DIR
-    shutil.rmtree(staging, ignore_errors=True)
-    for name, output in changed.items():
-        path = staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            handle.write(output.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        path.chmod(0o755 if output.executable else 0o644)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def _make_root(root: Path) -> None:
@@ -250,20 +166,6 @@ def _make_root(root: Path) -> None:
         raise CmgenError(f"cannot create the output folder: {exc.strerror}", str(root)) from None
     if not os.access(root, os.W_OK | os.X_OK):
         raise CmgenError("the output folder is not writable", str(root))
-
-
-def _inside(root: Path, name: str) -> Path:
-    """``root/name``, refusing any symlink on the way (it could point outside ``root``)."""
-    path = root
-    if Path(name).is_absolute():
-        raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
-    for part in Path(name).parts:
-        if part in ("", ".", ".."):
-            raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
-        path = path / part
-        if path.is_symlink():
-            raise CmgenError(SYMLINK_REFUSED, str(path))
-    return path
 
 
 def _digest(path: Path) -> str | None:
@@ -276,8 +178,4 @@ def _mode_differs(path: Path, output: OutputFile) -> bool:
     return path.is_file() and bool(path.stat().st_mode & 0o100) != output.executable
 
 
-def _prune(folder: Path, root: Path) -> None:
-    """Remove folders left empty by deletions, up to (not including) ``root``."""
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "write"]

@@ -1,0 +1,131 @@
+"""The commit protocol of ``write``: staged files, a journal as the commit point, roll-forward.
+
+1. ``stage``: every changed file is written and fsynced under ``<root>/.cmgen-staging/``;
+2. ``commit``: a journal naming the moves and deletions is written atomically (the commit
+   point), then carried out: moves (``os.replace``, atomic per file), deletions, and the
+   record of what cmgen wrote (``.cmgen-manifest.json``); the journal goes;
+3. ``recover``, before the next write: a journal that reached its commit point is rolled
+   forward; staged files of a run that did not are forgotten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.errors import CmgenError
+from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE
+
+if TYPE_CHECKING:
+    from generator.write import OutputFile
+
+SYMLINK_REFUSED = "refusing to write through a symlink: it could point outside the output folder"
+
+
+def commit(root: Path, journal: Mapping[str, object]) -> None:
+    """Step 2: write the journal atomically, then carry it out."""
+    atomic_write(root / JOURNAL_FILE, json.dumps(journal, indent=1).encode())
+    _apply(root, journal)
+
+
+def recover(root: Path) -> None:
+    """Finish a write that reached its commit point; forget one that did not."""
+    journal_path = root / JOURNAL_FILE
+    if journal_path.is_file():
+        journal = _read(journal_path)
+        if journal is None:
+            journal_path.unlink()  # torn before the commit point: the old tree stands
+        else:
+            _apply(root, journal)
+    shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
+    for name in (JOURNAL_FILE, STATE_FILE):  # torn before their atomic rename
+        (root / f"{name}.tmp").unlink(missing_ok=True)
+
+
+def _read(path: Path) -> dict[str, object] | None:
+    """The journal, checked: lists of relative paths and a mapping of digests."""
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if (
+        not isinstance(journal, dict)
+        or not all(_is_names(journal.get(key, [])) for key in ("moves", "remove"))
+        or not isinstance(journal.get("files", {}), dict)
+    ):
+        raise CmgenError("cmgen's journal is not one cmgen wrote; delete it", str(path))
+    return journal
+
+
+def _is_names(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
+
+
+def _apply(root: Path, journal: Mapping[str, object]) -> None:
+    staging = root / STAGING_DIR
+    moves = journal.get("moves", [])
+    assert isinstance(moves, list)
+    for name in moves:
+        final = inside(root, name)
+        staged = staging / name
+        if staged.exists():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+    removals = journal.get("remove", [])
+    assert isinstance(removals, list)
+    for name in removals:
+        path = inside(root, name)
+        path.unlink(missing_ok=True)
+        _prune(path.parent, root)
+    state = {"generator": "cmgen", "files": journal.get("files", {})}
+    atomic_write(root / STATE_FILE, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
+    (root / JOURNAL_FILE).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def stage(root: Path, changed: Mapping[str, OutputFile]) -> None:
+    """Step 1: every changed file written and fsynced under the staging folder."""
+    staging = root / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    for name, output in changed.items():
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            handle.write(output.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.chmod(0o755 if output.executable else 0o644)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def inside(root: Path, name: str) -> Path:
+    """``root/name``, refusing any symlink on the way (it could point outside ``root``)."""
+    path = root
+    if Path(name).is_absolute():
+        raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
+    for part in Path(name).parts:
+        if part in ("", ".", ".."):
+            raise CmgenError(f"refusing an output path that leaves the output folder: {name}")
+        path = path / part
+        if path.is_symlink():
+            raise CmgenError(SYMLINK_REFUSED, str(path))
+    return path
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove folders left empty by deletions, up to (not including) ``root``."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
