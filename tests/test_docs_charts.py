@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from generator import pngmeta
+from generator import pipeline, pngmeta
 from generator.docs import charts
 from generator.pipeline import Build
 from generator.project import Project
@@ -47,3 +48,44 @@ def test_importing_the_cli_does_not_load_matplotlib() -> None:
     code = "import sys, generator.cli; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def _mesh_source(project: Project, weight: int) -> str:
+    sets = ("features.mesh=true", f"mesh.canary.weight={weight}")
+    build = pipeline.build(project, "minikube", pipeline.Options(sets=sets))
+    return charts.charts(graph_of(build, project))["service-mesh.png"][1]
+
+
+def test_the_mesh_chart_data_holds_the_canary_weights_of_the_split_calls(repo_project: Project) -> None:
+    data = json.loads(_mesh_source(repo_project, 30))["data"]
+    split = {(link["source"], link["target"]): link["split"] for link in data["links"] if "split" in link}
+    assert split == {
+        ("w_frontend_admin_dashboard", "w_backend_product_service"): {"subset": "v1", "weight": 70},
+        ("w_frontend_admin_dashboard", "w_backend_product_service_v2"): {"subset": "v2", "weight": 30},
+        ("w_frontend_web_frontend", "w_backend_product_service"): {"subset": "v1", "weight": 70},
+        ("w_frontend_web_frontend", "w_backend_product_service_v2"): {"subset": "v2", "weight": 30},
+    }
+    assert [(s["subset"], s["weight"]) for s in data["splits"]] == [("v1", 70), ("v2", 30)]
+
+
+def test_a_changed_canary_weight_changes_the_mesh_chart_hash(repo_project: Project) -> None:
+    ten, thirty = _mesh_source(repo_project, 10), _mesh_source(repo_project, 30)
+    assert charts.digest(ten) != charts.digest(thirty)
+    png = charts.draw("mesh", thirty)
+    assert pngmeta.source_hash(png) == charts.digest(thirty) != charts.digest(ten)
+
+
+def test_without_a_canary_the_mesh_chart_data_has_no_split(minikube_build: Build, repo_project: Project) -> None:
+    data = json.loads(charts.charts(graph_of(minikube_build, repo_project))["service-mesh.png"][1])["data"]
+    assert "splits" not in data and not any("split" in link for link in data["links"])
+
+
+def test_weights_at_the_same_arrow_heads_do_not_cover_each_other() -> None:
+    from generator.docs import painter
+
+    placed: list[tuple[float, float, float]] = []
+    first = painter._free_spot((10.0, 3.0), 1.0, "v1 90%", placed)
+    second = painter._free_spot((10.0, 3.05), 1.0, "v2 10%", placed)
+    assert first[0] > 10.0 and second[0] > first[0]  # inside the box, the second moved further in
+    arc = painter._free_spot((14.0, 3.0), -1.0, "v1 90%", placed)
+    assert arc[0] < 14.0  # an arc ends on the right edge: its note goes left, into the box

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator import pipeline, write
+from generator import docs, pipeline, write
 from generator.docs import SCRIPTS
 from generator.pipeline import Build
 from generator.project import OutputTarget, Project
-from tests.conftest import REPO
+from tests.conftest import REPO, graph_of
 
 STUBS = Path(__file__).parent / "stubs"
 ENVS = Project.load(REPO).envs()
@@ -36,13 +38,13 @@ def tree(minikube_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return _tree(minikube_build, tmp_path_factory.mktemp("minikube"))
 
 
-def run(tree: Path, tmp_path: Path, script: str, *args: str, fail: str = "",
-        secrets: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def run(tree: Path, tmp_path: Path, script: str, *args: str, fail: str = "", secrets: tuple[str, ...] = (),
+        lose_data: bool = False) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     log, state = tmp_path / "calls.log", tmp_path / "state.json"
     if secrets and not state.exists():
         state.write_text(json.dumps({"secrets": list(secrets), "marker": ""}))
     env = {**os.environ, "PATH": f"{STUBS}:{os.environ['PATH']}", "STUB_LOG": str(log),
-           "STUB_STATE": str(state), "STUB_FAIL": fail}
+           "STUB_STATE": str(state), "STUB_FAIL": fail, "STUB_LOSE_DATA": "1" if lose_data else ""}
     result = subprocess.run([str(tree / "scripts" / script), *args], env=env, stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=120)
     calls = log.read_text().splitlines() if log.exists() else []
@@ -159,3 +161,95 @@ def test_connectivity_fails_on_an_unbound_claim_with_recording_kubectl_stub(tree
     assert result.returncode == 1
     assert "FAIL  pvc data/postgres-user-data is Bound" in result.stdout
     assert "1 failed" in result.stdout and result.stdout.rstrip().endswith("RESULT: FAIL")
+
+
+PSQL = "psql /run/secrets/db/password cloudmart userdb 5432 "
+MONGOSH = "mongosh /run/secrets/db/password cloudmart productdb 27017 "
+
+
+def _token(call: str) -> str:
+    found = re.search(r"cmgen-[0-9]+-[0-9]+-[0-9]+", call)
+    assert found, call
+    return found[0]
+
+
+def test_persistence_writes_a_postgres_row_replaces_the_pod_and_reads_it_back_with_recording_kubectl_stub(
+        tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert "PASS  data/statefulset/postgres-user keeps a row of postgres database userdb across a pod restart" in result.stdout
+    database = [call for call in calls if PSQL in call]
+    assert [call.partition(PSQL)[2].split()[0] for call in database] == ["CREATE", "SELECT", "DELETE"]
+    write, read, delete = (calls.index(call) for call in database)
+    restart = next(n for n in range(write, read) if "delete pod pod-0 --wait=true" in calls[n])
+    rollout = calls.index("kubectl -n data rollout status statefulset/postgres-user --timeout=300s")
+    ready = calls.index("kubectl -n data wait --for=condition=Ready pod -l app=postgres-user,track=stable --timeout=300s")
+    assert write < restart < rollout < ready < read < delete
+    assert {_token(call) for call in database} == {_token(database[0])}  # one token: written, read, deleted
+    # psql runs in the database container, logged in with the password file the server reads.
+    assert database[0].startswith("kubectl -n data exec pod-0 -c postgres-user -- sh -c PGPASSWORD=\"$(cat \"$1\")\" psql -h 127.0.0.1")
+    assert "INSERT INTO cmgen_persistence_check (token) VALUES ('" in database[0]
+    assert "CREATE TABLE IF NOT EXISTS cmgen_persistence_check" in database[0]
+
+
+def test_persistence_writes_a_mongodb_document_through_mongosh_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert "PASS  data/statefulset/mongodb-product keeps a row of mongodb database productdb across a pod restart" in result.stdout
+    database = [call for call in calls if MONGOSH in call]
+    assert ["insertOne" in database[0], "findOne" in database[1], "deleteOne" in database[2]] == [True] * 3
+    assert len(database) == 3
+    restart = next(n for n in range(calls.index(database[0]), calls.index(database[1])) if "delete pod" in calls[n])
+    assert "rollout status statefulset/mongodb-product" in " ".join(calls[restart:calls.index(database[1])])
+    assert all("readFileSync(process.env.CMGEN_PASSWORD_FILE" in call and "-c mongodb-product --" in call for call in database)
+
+
+def test_persistence_fails_when_the_restart_loses_the_row_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", lose_data=True)
+    assert result.returncode == 1
+    for name in ("mongodb-product keeps a row of mongodb database productdb",
+                 "postgres-order keeps a row of postgres database orderdb",
+                 "postgres-user keeps a row of postgres database userdb"):
+        assert f"FAIL  data/statefulset/{name} across a pod restart" in result.stdout
+    assert result.stdout.rstrip().endswith("RESULT: FAIL")
+    assert len([call for call in calls if PSQL in call and "DELETE FROM" in call]) == 1  # cleaned up all the same
+
+
+def test_persistence_fails_without_a_pod_restart_and_still_cleans_up_with_recording_kubectl_stub(
+        tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", fail="delete pod")
+    assert "FAIL  data/statefulset/postgres-user keeps a row of postgres database userdb across a pod restart" in result.stdout
+    database = [call.partition(PSQL)[2].split()[0] for call in calls if PSQL in call]
+    assert database == ["CREATE", "DELETE"]  # nothing read: no restart, no proof
+
+
+def test_persistence_check_twice_leaves_no_rows_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    first, _ = run(tree, tmp_path, "test-connectivity.sh")
+    second, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert first.returncode == second.returncode == 0, second.stdout
+    assert json.loads((tmp_path / "state.json").read_text())["rows"] == []
+    tokens = {_token(call) for call in calls if PSQL in call}
+    assert len(tokens) == 1
+
+
+def test_no_restart_skips_the_database_checks_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--no-restart")
+    assert result.returncode == 0, result.stdout
+    assert not [call for call in calls if "delete pod" in call or " psql " in call or " mongosh " in call]
+
+
+def test_a_claim_without_a_known_database_gets_the_marker_file_check_with_recording_kubectl_stub(
+        minikube_build: Build, repo_project: Project, tmp_path: Path) -> None:
+    found = graph_of(minikube_build, repo_project)
+    unknown = replace(found, workloads=tuple(replace(w, database=None) for w in found.workloads))
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "test-connectivity.sh"
+    script.write_text(docs.scripts(unknown, "minikube")["test-connectivity.sh"])
+    script.chmod(0o755)
+    checked = subprocess.run([SHELLCHECK, "--severity=info", str(script)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    result, calls = run(tmp_path, tmp_path, "test-connectivity.sh")
+    assert result.returncode == 0, result.stdout
+    assert "PASS  data/statefulset/postgres-user keeps data on /var/lib/postgresql/data across a pod restart" in result.stdout
+    assert not [call for call in calls if " psql " in call or " mongosh " in call]
+    marker = _first(calls, "exec pod-0 -c postgres-user -- sh -c echo")
+    after = calls[marker:]
+    assert 0 < _first(after, "delete pod pod-0") < _first(after, "exec pod-0 -c postgres-user -- cat")

@@ -3,8 +3,11 @@ and the report's mesh and observability section drawn from them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator import graph, pipeline
 from generator.docs.report import context
+from generator.graph import mesh
 from generator.graph.model import Split, Telemetry
 from generator.graph.view import observability
 from generator.project import Project
@@ -35,3 +38,39 @@ def test_without_the_features_the_report_says_so(minikube_build: pipeline.Build,
     plain = graph.build(minikube_build.manifests, repo_project.display(minikube_build.target.tree))
     assert plain.mtls == {} and plain.splits == () and plain.telemetry == ()
     assert context(plain, "minikube", {}, set())["observability"] == ""
+
+
+def test_mesh_callers_follow_the_split_and_the_others_do_not(repo_project: Project) -> None:
+    found = _graph(repo_project, "features.mesh=true", "mesh.canary.weight=30")
+    split = {"backend/product-service": ("v1", 70), "backend/product-service-v2": ("v2", 30)}
+    assert mesh.sidecar(found, "frontend/web-frontend")
+    assert mesh.shares(found, "frontend/web-frontend", "backend/product-service") == split
+    assert mesh.shares(found, "frontend/web-frontend", "backend/user-service") == {}  # no split
+    outside = replace(found, namespaces=tuple(replace(ns, labels={}) for ns in found.namespaces))
+    assert not mesh.sidecar(outside, "frontend/web-frontend")
+    assert mesh.shares(outside, "frontend/web-frontend", "backend/product-service") == {}
+
+
+def test_injection_follows_the_namespace_and_pod_labels_like_istios_injector(repo_project: Project) -> None:
+    found = _graph(repo_project, "features.mesh=true")
+    web = found.workload("frontend/web-frontend")
+    assert web is not None
+
+    def injected(pod: str | None, namespace: str | None) -> bool:
+        labels = {**web.labels, **({"sidecar.istio.io/inject": pod} if pod else {})}
+        ns_labels = {"istio-injection": namespace} if namespace else {}
+        changed = replace(found, workloads=(replace(web, labels=labels),),
+                          namespaces=tuple(replace(ns, labels=ns_labels) for ns in found.namespaces))
+        return mesh.sidecar(changed, web.key)
+
+    assert injected(None, "enabled") and injected("true", None) and injected("true", "enabled")
+    assert not injected("false", "enabled") and not injected("true", "disabled") and not injected(None, None)
+    assert mesh.shares(replace(found, workloads=(replace(web, labels={"sidecar.istio.io/inject": "false"}),)),
+                       web.key, "backend/product-service") == {}
+
+
+def test_a_backend_no_subset_selects_gets_no_share(repo_project: Project) -> None:
+    found = _graph(repo_project, "features.mesh=true", "mesh.canary.weight=30")
+    only_v1 = tuple(s for s in found.splits if s.subset == "v1")
+    shares = mesh.shares(replace(found, splits=only_v1), "frontend/web-frontend", "backend/product-service")
+    assert shares == {"backend/product-service": ("v1", 70), "backend/product-service-v2": ("", 0)}

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator import pngmeta
 from generator.graph import Graph, view
+from generator.graph import mesh as mesh_graph
 from generator.graph.model import format_bytes
 
 # Bump when the drawing code changes what a chart shows: it is part of the source hash.
@@ -58,15 +59,21 @@ def charts(graph: Graph) -> dict[str, tuple[str, str]]:
 def _mesh_data(graph: Graph) -> dict[str, Any]:
     mesh = dataclasses.asdict(view.topology(graph))
     mesh["columns"] = mesh["columns"][2:] if graph.routes else mesh["columns"]
-    blocked = {
-        (view.node_id("w", e.source), f"{e.variable}:{e.port}" if e.port else e.variable):
-        not _allowed(graph, e.source, e.service, e.port)
-        for e in graph.edges
-    }
-    mesh["links"] = [
-        {**link, "blocked": blocked.get((link["source"], link["label"]), False)}
-        for link in mesh["links"] if link["kind"] == "call"
-    ]
+    edges = {(view.node_id("w", e.source), f"{e.variable}:{e.port}" if e.port else e.variable): e
+             for e in graph.edges}
+    keys = {view.node_id("w", w.key): w.key for w in graph.workloads}
+    links = []
+    for link in mesh["links"]:
+        if link["kind"] != "call":
+            continue
+        edge = edges.get((link["source"], link["label"]))
+        links.append({**link, "blocked": edge is not None and not _allowed(graph, edge.source, edge.service, edge.port)})
+        share = mesh_graph.shares(graph, edge.source, edge.service).get(keys.get(link["target"], "")) if edge else None
+        if share is not None:  # only on split calls, so charts without a canary keep their data
+            links[-1]["split"] = {"subset": share[0], "weight": share[1]}
+    mesh["links"] = links
+    if graph.splits:
+        mesh["splits"] = [dataclasses.asdict(split) for split in graph.splits]
     mesh["replicas"] = {view.node_id("w", w.key): w.replicas for w in graph.workloads}
     mesh["policies"] = dataclasses.asdict(graph.policies) if graph.policies else None
     routed: set[str] = set()

@@ -15,6 +15,10 @@ from generator.graph.model import format_bytes
 
 Box = tuple[float, float, float, float]  # x centre, y centre, width, height
 TOP = 1.0  # inches above the columns for the title
+# An arrow's second label (a canary weight) sits NOTE_GAP inside the box it points at; the
+# estimated size of a note in inches (a character of 9 pt bold DejaVu Sans; its height).
+NOTE_GAP = 0.1
+NOTE_CHAR_W, NOTE_H = 0.078, 0.22
 
 
 def _height(node: dict[str, Any], extra: float = 0.0) -> float:
@@ -73,6 +77,8 @@ def _arrows(axes: Any, links: list[dict[str, Any]], boxes: dict[str, Box], colou
     for link in links:
         outgoing.setdefault(link["source"], []).append(link)
         incoming.setdefault(link["target"], []).append(link)
+    placed: list[tuple[float, float, float]] = []  # notes drawn: x, y, width (inches)
+    notes: list[tuple[tuple[float, float], float, str, str]] = []  # head, inward (+1 right), text, colour
     for link in links:
         if link["source"] not in boxes or link["target"] not in boxes:
             continue
@@ -90,8 +96,10 @@ def _arrows(axes: Any, links: list[dict[str, Any]], boxes: dict[str, Box], colou
         paint = colour(link) if colour else LINKS.get(link["kind"], "#555555")
         dashed = link.get("blocked") or link["kind"] in ("mount", "bind")
         axes.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=paint,
-                                       linewidth=1.3, linestyle="--" if dashed else "-",
+                                       linewidth=link.get("width", 1.3), linestyle="--" if dashed else "-",
                                        connectionstyle=style, zorder=2, shrinkA=0, shrinkB=2))
+        if link.get("note"):  # drawn inside the target, at the arrow's head (right edge for an arc)
+            notes.append((end, -1.0 if same_column else 1.0, link["note"], paint))
         if link.get("label") and not link.get("anchor"):
             if same_column:
                 at = (start[0] + 0.45, (start[1] + end[1]) / 2)
@@ -99,6 +107,28 @@ def _arrows(axes: Any, links: list[dict[str, Any]], boxes: dict[str, Box], colou
                 at = (start[0] + (end[0] - start[0]) * 0.22, start[1] + (end[1] - start[1]) * 0.22)
             axes.text(*at, link["label"], fontsize=8, ha="center", va="center", color=paint, zorder=5,
                       bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+    # Second labels (canary weights) last, each where it covers no note drawn before it.
+    for head, inward, text, paint in notes:
+        at = _free_spot(head, inward, text, placed)
+        axes.text(*at, text, fontsize=9, fontweight="bold", ha="center", va="center", color=paint, zorder=6,
+                  bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": paint, "linewidth": 0.8})
+
+
+def _free_spot(head: tuple[float, float], inward: float, text: str,
+               placed: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """Where a note goes: beside an arrow's head, inside the box it points at, moved further in
+    while it would cover a note placed before; recorded in ``placed``. Sizes are estimated
+    from the text's length, so the choice is the same on every machine."""
+    width = NOTE_CHAR_W * len(text) + 0.12
+    spots = [(head[0] + inward * (NOTE_GAP + width / 2 + step * (width + NOTE_GAP)), head[1]) for step in range(3)]
+
+    def overlap(spot: tuple[float, float]) -> float:
+        return sum(max(0.0, (width + w) / 2 - abs(spot[0] - x)) * max(0.0, NOTE_H - abs(spot[1] - y))
+                   for x, y, w in placed)
+
+    at = min(spots, key=overlap)  # the first free spot, else the least covered one
+    placed.append((at[0], at[1], width))
+    return at
 
 
 def _line_y(centre: float, height: float, line: int) -> float:
@@ -138,6 +168,10 @@ def mesh(data: dict[str, Any]) -> Figure:
     boxes, total = _layout(columns, extra)
     links = [{**link, "label": link["label"].rpartition(":")[2] and ":" + link["label"].rpartition(":")[2],
               "anchor": 0} for link in data["links"]]
+    for link in links:
+        if "split" in link:  # a canary split: its weight on the arrow, the arrow as thick as its share
+            link["note"] = f"{link['split']['subset']} {link['split']['weight']}%".lstrip()
+            link["width"] = 0.8 + 2.4 * link["split"]["weight"] / 100
     links += [{"source": "ingress", "target": key, "label": "", "kind": "route"} for key in data["routed"]]
     policies = data["policies"]
     if policies is None:
@@ -147,6 +181,8 @@ def mesh(data: dict[str, Any]) -> Figure:
         footer = (f"{len(policies['names'])} NetworkPolicies isolate {len(policies['isolated'])} workloads. "
                   "Green: call allowed by the policies; red dashed: call the policies block; "
                   "purple: the ingress controller forwarding to routed pods. Squares: pods (replicas).")
+    if data.get("splits"):
+        footer += "\n" + _splits_note(data["splits"])
     figure, axes = _figure(columns, total, data["title"].replace("network topology", "service mesh (pod to pod)"), footer)
 
     def colour(link: dict[str, Any]) -> str:
@@ -171,6 +207,15 @@ def mesh(data: dict[str, Any]) -> Figure:
                 axes.text(x + width / 2 - 0.1, y - height / 2 + 0.3, f"{count} pod{'s' if count > 1 else ''}",
                           ha="right", va="center", fontsize=8, color="#1b4f72", zorder=5)
     return figure
+
+
+def _splits_note(splits: list[dict[str, Any]]) -> str:
+    services: dict[str, list[str]] = {}
+    for split in splits:
+        services.setdefault(split["service"].partition("/")[2], []).append(f"{split['subset']} {split['weight']}%")
+    routes = "; ".join(f"{name} {' / '.join(shares)}" for name, shares in services.items())
+    return (f"Boxed percentages, arrows as thick as their share: the Istio VirtualService split ({routes}) that "
+            "callers with a sidecar follow; the ingress controller has none, so it spreads over every version.")
 
 
 def storage(data: dict[str, Any]) -> Figure:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.graph import Graph
-from generator.graph.model import Workload
+from generator.graph.model import Database, Workload
 
 STAGES = ("namespaces", "storage", "networking", "workloads")
 _STAGE_OF_KIND = {
@@ -46,11 +46,15 @@ class Probe:
 
 @dataclass(frozen=True)
 class Persistence:
+    """A claim-mounting workload: a row written through its ``database`` (else a file written
+    at ``path``) must still be there after its pod is replaced."""
+
     namespace: str
     workload: str
     selector: str
     container: str
     path: str
+    database: Database | None = None
 
 
 @dataclass(frozen=True)
@@ -129,5 +133,6 @@ def _persistence(graph: Graph) -> tuple[Persistence, ...]:
         if workload.mounts and workload.selector:
             mount = workload.mounts[0]
             selector = ",".join(f"{key}={value}" for key, value in workload.selector.items())
-            found.append(Persistence(workload.namespace, workload.ref, selector, mount.container, mount.path))
+            found.append(Persistence(workload.namespace, workload.ref, selector, mount.container, mount.path,
+                                     workload.database))
     return tuple(found)

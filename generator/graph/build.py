@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from generator.graph import mesh, model, policy, storage
+from generator.graph import database, mesh, model, policy, storage
 from generator.lint.configrefs import external_secrets
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
 from generator.manifests import Manifest
@@ -141,6 +141,7 @@ def _workload(pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, i
         secrets=_secrets(pod, containers),
         health=health,
         description=_description(manifest),
+        database=database.first(containers),
     )
 
 

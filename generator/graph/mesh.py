@@ -50,6 +50,38 @@ def splits(index: Index, services: Iterable[model.Service], workloads: Iterable[
     return tuple(found)
 
 
+def sidecar(graph: model.Graph, workload_key: str) -> bool:
+    """Whether Istio injects a sidecar into the workload's pods, by its injector's rules: no when
+    the namespace label ``istio-injection`` or the pod label ``sidecar.istio.io/inject`` says
+    disabled, else yes when either says enabled (or the namespace names a revision,
+    ``istio.io/rev``)."""
+    workload = graph.workload(workload_key)
+    if workload is None:
+        return False
+    pod = workload.labels.get("sidecar.istio.io/inject")
+    labels = next((ns.labels for ns in graph.namespaces if ns.name == workload.namespace), {})
+    namespace = labels.get("istio-injection")
+    if pod == "false" or namespace == "disabled":
+        return False
+    return pod == "true" or namespace == "enabled" or "istio.io/rev" in labels
+
+
+def shares(graph: model.Graph, caller: str, service: str) -> dict[str, tuple[str, int]]:
+    """Backend workload key -> (subset, weight): how the VirtualService splits the requests
+    ``caller`` sends to ``service``. Empty when the Service has no split or the caller has no
+    sidecar (the split is applied by the caller's Envoy); a backend no subset selects gets 0."""
+    found = [split for split in graph.splits if split.service == service]
+    target = graph.service(service)
+    if not found or target is None or not sidecar(graph, caller):
+        return {}
+    result = {}
+    for backend in target.backends:
+        chosen = [split for split in found if backend in split.workloads]
+        subsets = "+".join(split.subset for split in chosen)
+        result[backend] = (subsets, sum(split.weight for split in chosen))
+    return result
+
+
 def telemetry(pods: Iterable[PodTemplate], keys: dict[int, str]) -> tuple[model.Telemetry, ...]:
     found = set()
     for pod in pods:

@@ -52,6 +52,19 @@ class SecretUse:
 
 
 @dataclass(frozen=True)
+class Database:
+    """A database server in a workload's container, as its official image is configured: the
+    account the image creates, with the password it reads from ``password_file``."""
+
+    engine: str  # postgres, mongodb
+    container: str
+    user: str
+    name: str  # the database the image creates
+    password_file: str
+    port: int
+
+
+@dataclass(frozen=True)
 class Workload:
     kind: str
     namespace: str
@@ -67,6 +80,7 @@ class Workload:
     health: str | None = None  # path of the first HTTP readiness probe
     description: str = ""
     autoscaled: tuple[int, int] | None = None  # (min, max) of the HPA that scales it
+    database: Database | None = None
 
     @property
     def scale(self) -> str:

@@ -6,7 +6,8 @@
 # summary; exit 0 only when every check passed.
 #   namespaces; Services with endpoints; workloads rolled out; Ingress routing per host and
 #   path; every call a pod makes (from inside the caller's container); data surviving a
-#   pod restart on every claim-mounting workload; claims Bound; API response < 500 ms;
+#   pod restart on every claim-mounting workload (a row in each database: PostgreSQL through
+#   psql, MongoDB through mongosh); claims Bound; API response < 500 ms;
 #   service-to-service latency < 50 ms; 100 concurrent requests per host; disk writes.
 # Usage: test-connectivity.sh [--no-restart]   (--no-restart skips the pod-restart check)
 # INGRESS_ADDRESS overrides the address the Ingress hosts are reached at.
@@ -222,21 +223,79 @@ ok="$(seq 100 | xargs -P 100 -I{} curl -sk -o /dev/null -w '%{http_code}\n' --ma
 if [ "$ok" -eq 100 ]; then pass '100 concurrent requests to api.example.com/users'; else fail '100 concurrent requests to api.example.com/users: only' "$ok answered"; fi
 
 echo "== 7. data survives a pod restart; disk writes"
-# persists NAMESPACE WORKLOAD SELECTOR CONTAINER PATH: a marker written on the claim is
-# still there after the pod is deleted and recreated.
-persists() {
-  local pod token seen
-  pod="$(first_pod "$1" "$3")"
-  token="cmgen-$$-$RANDOM"
-  # shellcheck disable=SC2016 # $1 and $2 expand in the pod's shell, from the arguments after it
-  kubectl -n "$1" exec "$pod" -c "$4" -- sh -c 'echo "$1" >"$2/.cmgen-persistence-check"' marker "$token" "$5"
-  kubectl -n "$1" delete pod "$pod" --wait=true
-  kubectl -n "$1" rollout status "$2" --timeout=300s
+# replaced NAMESPACE SELECTOR UID: some pod matches SELECTOR, and none of them is the pod UID.
+replaced() {
+  local uids
+  uids="$(kubectl -n "$1" get pods -l "$2" -o 'jsonpath={.items[*].metadata.uid}')" || return 1
+  [ -n "$uids" ] && [[ " $uids " != *" $3 "* ]]
+}
+# replace_pod NAMESPACE WORKLOAD SELECTOR: deletes the workload's first pod, waits (5 minutes
+# at most) until its controller has created the replacement, then until it is rolled out and
+# Ready.
+replace_pod() {
+  local pod uid deadline=$((SECONDS + 300))
+  pod="$(first_pod "$1" "$3")" || return 1
+  uid="$(kubectl -n "$1" get pod "$pod" -o 'jsonpath={.metadata.uid}')" || return 1
+  [ -n "$uid" ] || return 1
+  kubectl -n "$1" delete pod "$pod" --wait=true || return 1
+  until replaced "$1" "$3" "$uid"; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 2
+  done
+  kubectl -n "$1" rollout status "$2" --timeout=300s || return 1
   kubectl -n "$1" wait --for=condition=Ready pod -l "$3" --timeout=300s
-  pod="$(first_pod "$1" "$3")"
-  seen="$(kubectl -n "$1" exec "$pod" -c "$4" -- cat "$5/.cmgen-persistence-check")"
-  kubectl -n "$1" exec "$pod" -c "$4" -- rm -f "$5/.cmgen-persistence-check"
-  [ "$seen" = "$token" ]
+}
+# statement ENGINE ACTION TOKEN: what writes, reads (printing the token) or deletes the row
+# of TOKEN in cmgen_persistence_check: SQL for postgres, mongosh JavaScript for mongodb.
+statement() {
+  case "$1/$2" in
+    postgres/write) echo "CREATE TABLE IF NOT EXISTS cmgen_persistence_check (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now()); INSERT INTO cmgen_persistence_check (token) VALUES ('$3')" ;;
+    postgres/read) echo "SELECT token FROM cmgen_persistence_check WHERE token = '$3'" ;;
+    postgres/delete) echo "DELETE FROM cmgen_persistence_check WHERE token = '$3'" ;;
+    mongodb/write) echo "db.cmgen_persistence_check.insertOne({_id: '$3', writtenAt: new Date()}, {writeConcern: {w: 1, j: true}}); ''" ;;
+    mongodb/read) echo "const row = db.cmgen_persistence_check.findOne({_id: '$3'}); print(row ? row._id : '')" ;;
+    mongodb/delete) echo "db.cmgen_persistence_check.deleteOne({_id: '$3'}); ''" ;;
+  esac
+}
+# query ENGINE NAMESPACE POD CONTAINER PASSWORD_FILE USER DATABASE PORT STATEMENT: runs the
+# statement in the database container, logged in over TCP as USER with the password read
+# from the file the server itself was given (its *_PASSWORD_FILE): it never leaves the pod.
+query() {
+  case "$1" in
+    postgres)
+      # shellcheck disable=SC2016 # $1..$5 expand in the pod's shell, from the arguments after it
+      kubectl -n "$2" exec "$3" -c "$4" -- sh -c \
+        'PGPASSWORD="$(cat "$1")" psql -h 127.0.0.1 -p "$4" -U "$2" -d "$3" -v ON_ERROR_STOP=1 -qtA -c "$5"' \
+        psql "$5" "$6" "$7" "$8" "$9"
+      ;;
+    mongodb)
+      # mongosh logs in from JavaScript, reading the password file itself (HOME: its config
+      # and logs go to the writable /tmp, the root filesystem being read-only).
+      # shellcheck disable=SC2016 # $1..$5 expand in the pod's shell, from the arguments after it
+      kubectl -n "$2" exec "$3" -c "$4" -- sh -c \
+        'HOME=/tmp CMGEN_PASSWORD_FILE="$1" CMGEN_USER="$2" mongosh --quiet --norc "mongodb://127.0.0.1:$4/$3" --eval "$5"' \
+        mongosh "$5" "$6" "$7" "$8" \
+        "db.getSiblingDB('admin').auth(process.env.CMGEN_USER, require('fs').readFileSync(process.env.CMGEN_PASSWORD_FILE, 'utf8').replace(/\n+\$/, '')); $9"
+      ;;
+    *) return 2 ;;
+  esac
+}
+# keeps_row ENGINE NAMESPACE WORKLOAD SELECTOR CONTAINER PASSWORD_FILE USER DATABASE PORT: a row
+# with a fresh token, written into DATABASE, is read back after the pod was deleted and its
+# replacement is Ready; the row is deleted again (also when the check fails).
+keeps_row() {
+  local engine="$1" namespace="$2" workload="$3" selector="$4" pod token seen ok=false
+  shift 4
+  token="cmgen-$(date +%s)-$$-$RANDOM"
+  pod="$(first_pod "$namespace" "$selector")" || return 1
+  query "$engine" "$namespace" "$pod" "$@" "$(statement "$engine" write "$token")" || return 1
+  if replace_pod "$namespace" "$workload" "$selector" && pod="$(first_pod "$namespace" "$selector")" &&
+    seen="$(query "$engine" "$namespace" "$pod" "$@" "$(statement "$engine" read "$token")")" &&
+    [ "$seen" = "$token" ]; then
+    ok=true
+  fi
+  query "$engine" "$namespace" "$pod" "$@" "$(statement "$engine" delete "$token")" || true
+  [ "$ok" = true ]
 }
 # writes NAMESPACE SELECTOR CONTAINER PATH: 16 MiB written and synced to the claim.
 writes() {
@@ -246,15 +305,15 @@ writes() {
   kubectl -n "$1" exec "$pod" -c "$3" -- sh -c 'dd if=/dev/zero of="$1/.cmgen-dd" bs=1M count=16 conv=fsync 2>&1 | tail -n 1; rm -f "$1/.cmgen-dd"' dd "$4"
 }
 if [ "$restart" = true ]; then
-  check 'data/statefulset/mongodb-product keeps data on /data/db across a pod restart' persists data statefulset/mongodb-product app=mongodb-product,track=stable mongodb-product /data/db
+  check 'data/statefulset/mongodb-product keeps a row of mongodb database productdb across a pod restart' keeps_row mongodb data statefulset/mongodb-product app=mongodb-product,track=stable mongodb-product /run/secrets/db/password cloudmart productdb 27017
 fi
 if speed="$(writes data app=mongodb-product,track=stable mongodb-product /data/db)"; then pass 'data/statefulset/mongodb-product writes to /data/db:' "$speed"; else fail 'data/statefulset/mongodb-product cannot write to /data/db'; fi
 if [ "$restart" = true ]; then
-  check 'data/statefulset/postgres-order keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-order app=postgres-order,track=stable postgres-order /var/lib/postgresql/data
+  check 'data/statefulset/postgres-order keeps a row of postgres database orderdb across a pod restart' keeps_row postgres data statefulset/postgres-order app=postgres-order,track=stable postgres-order /run/secrets/db/password cloudmart orderdb 5432
 fi
 if speed="$(writes data app=postgres-order,track=stable postgres-order /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-order writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-order cannot write to /var/lib/postgresql/data'; fi
 if [ "$restart" = true ]; then
-  check 'data/statefulset/postgres-user keeps data on /var/lib/postgresql/data across a pod restart' persists data statefulset/postgres-user app=postgres-user,track=stable postgres-user /var/lib/postgresql/data
+  check 'data/statefulset/postgres-user keeps a row of postgres database userdb across a pod restart' keeps_row postgres data statefulset/postgres-user app=postgres-user,track=stable postgres-user /run/secrets/db/password cloudmart userdb 5432
 fi
 if speed="$(writes data app=postgres-user,track=stable postgres-user /var/lib/postgresql/data)"; then pass 'data/statefulset/postgres-user writes to /var/lib/postgresql/data:' "$speed"; else fail 'data/statefulset/postgres-user cannot write to /var/lib/postgresql/data'; fi
 
