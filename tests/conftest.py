@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from generator.cli import app
@@ -17,6 +18,12 @@ from generator import graph, pipeline
 from generator.graph import Graph
 from generator.pipeline import Build
 from generator.project import Project
+
+# Property tests check properties, not speed: on a loaded CI machine the first example of
+# a test (schemas loaded, caches cold) can exceed Hypothesis' 200 ms deadline or trip its
+# too-slow health check, which would fail a correct build. Speed is benchmarked instead.
+settings.register_profile("cmgen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cmgen")
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "fixtures" / "project"
