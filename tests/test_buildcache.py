@@ -185,11 +185,21 @@ def test_an_entry_stores_every_field_of_a_finding() -> None:
     assert [field.name for field in fields(Finding)] == [*buildcache._FINDING_FIELDS, "skip"]
 
 
-def test_off_stores_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CMGEN_CACHE_DIR", "off")
+def test_off_stores_and_finds_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(cache))
     project = Project.load(project_dir)
-    _store(project, "dev", Options(), pipeline.build(project, "dev"))
-    assert _lookup(project, "dev", Options()) is None
+    build = pipeline.build(project, "dev")
+    digest = buildcache.key(project, "dev", Options())
+    monkeypatch.setenv("CMGEN_CACHE_DIR", "off")
+    buildcache.store(digest, project, "dev", Options(), build)
+    assert list(cache.rglob("*.json")) == []
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(cache))
+    buildcache.store(digest, project, "dev", Options(), build)
+    assert buildcache.lookup(digest) is not None  # stored when on ...
+    monkeypatch.setenv("CMGEN_CACHE_DIR", "off")
+    assert buildcache.key(project, "dev", Options()) is None
+    assert buildcache.lookup(digest) is None  # ... and not read when off
 
 
 def test_only_the_newest_entries_are_kept(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
