@@ -3,6 +3,8 @@ kubernetes-validate (strict, official schemas), yamllint, and the tutorial's req
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from yamllint import config as yamllint_config
 from yamllint import linter
 
 from generator import pipeline
+from generator.errors import CmgenError
 from generator.project import Project
 from tests.conftest import REPO
 
@@ -154,13 +157,15 @@ def test_minikube_fits_a_default_two_cpu_minikube(repo_project: Project) -> None
     assert cpu <= 1.1
 
 
-def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
-    """README "Adding a component": values only, and every piece appears."""
-    import shutil
-
+def _copy_project(target: Path) -> None:
     for name in ("cmgen.yaml", "values", "templates", "overlays"):
         source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+
+
+def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
+    """README "Adding a component": values only, and every piece appears."""
+    _copy_project(tmp_path)
     env_file = tmp_path / "values" / "minikube.yaml"
     env_file.write_text(
         env_file.read_text()
@@ -193,6 +198,52 @@ def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
     env = {v["name"]: v.get("value") for v in deployment.data["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["MONGO_HOST"] == "mongodb-product-service.data.svc.cluster.local"
     assert "| review-service (Review service (Kotlin)) |" in build.files["README.md"].data.decode()
+
+
+def test_an_engine_is_one_partial_chosen_by_name(tmp_path: Path) -> None:
+    """README "Adding an engine": without its partial, the render stops at pod.j2's import
+    line; with it, the component's pod is built from it."""
+    _copy_project(tmp_path)
+    schema_file = tmp_path / "values" / "values.schema.json"
+    schema = json.loads(schema_file.read_text())
+    schema["properties"]["components"]["items"]["properties"]["engine"]["enum"].append("memcached")
+    schema_file.write_text(json.dumps(schema))
+    env_file = tmp_path / "values" / "minikube.yaml"
+    env_file.write_text(
+        env_file.read_text()
+        + "components:\n"
+        "  - name: session-cache\n"
+        "    namespace: data\n"
+        "    description: Session cache\n"
+        "    engine: memcached\n"
+        "    image: memcached:1.6.38-alpine\n"
+        "    port: 11211\n"
+        "    service: {name: session-cache, port: 11211}\n"
+        "    replicas: 1\n"
+        "    resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 250m, memory: 128Mi}}\n"
+    )
+    pod = (tmp_path / "templates" / "_partials" / "pod.j2").read_text().splitlines()
+    [import_line] = [n for n, line in enumerate(pod, 1) if line.startswith('{% import "_partials/engines/"')]
+    with pytest.raises(CmgenError) as caught:
+        pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
+    assert str(caught.value.location) == f"templates/_partials/pod.j2:{import_line}:1"
+    assert caught.value.message == "template not found: _partials/engines/memcached.j2"
+
+    (tmp_path / "templates" / "_partials" / "engines" / "memcached.j2").write_text(
+        "{% macro container(c, out) %}\n"
+        '{% do out.ports.append({"name": "memcached", "containerPort": c.port, "protocol": "TCP"}) %}\n'
+        '{% do out.update({"readiness": {"tcpSocket": {"port": "memcached"}},'
+        ' "liveness": {"tcpSocket": {"port": "memcached"}, "periodSeconds": 20}}) %}\n'
+        "{% endmacro %}\n"
+        "{% macro exporter(c, out) %}{% endmacro %}\n"
+    )
+    build = pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
+    assert not [f.text() for f in build.findings if f.severity == "error"]
+    [deployment] = [m for m in build.manifests if m.kind == "Deployment" and m.name == "session-cache"]
+    [container] = deployment.data["spec"]["template"]["spec"]["containers"]
+    assert container["ports"] == [{"name": "memcached", "containerPort": 11211, "protocol": "TCP"}]
+    assert container["readinessProbe"] == {"tcpSocket": {"port": "memcached"}}
+    assert container["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}]
 
 
 @pytest.mark.parametrize("env", ENVS)
