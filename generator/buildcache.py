@@ -26,12 +26,12 @@ newest ``KEEP`` entries are kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,8 +125,7 @@ def key(project: Project, env: str, options: Options) -> str | None:
     try:
         for name in _distributions():
             digest.update(f"\0dist {name}".encode())
-        for path in _code():
-            _add(digest, "code", path.relative_to(_GENERATOR), path)
+        digest.update(f"\0code {_code_digest(_GENERATOR)}".encode())
         for path in inputs(project, options):
             _add(digest, "input", path, path)
     except (OSError, CmgenError):
@@ -140,10 +139,15 @@ def _add(digest: Any, role: str, name: Path, path: Path) -> None:
     digest.update(data)
 
 
-def _code() -> Iterator[Path]:
-    for path in sorted(_GENERATOR.rglob("*")):
+@functools.cache
+def _code_digest(package: Path) -> str:
+    """The digest of cmgen's own files, once per process (~100 files: most of a key's cost,
+    and a check computes a key two or three times per env)."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            yield path
+            _add(digest, "code", path.relative_to(package), path)
+    return digest.hexdigest()
 
 
 def _distributions() -> list[str]:
