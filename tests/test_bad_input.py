@@ -182,3 +182,60 @@ def test_read_only_output_folder(project_dir: Path, where: str) -> None:
         assert again.exit_code == 0, again.output
         assert "  message: changed\n" in (tree / "app" / "configmap.yaml").read_text()
         assert sorted(p.name for p in (project_dir / "out/dev").iterdir()) == [".cmgen-manifest.json", "week3"]
+
+
+# --- streams and special files (issue 22, class 2) ------------------------------------------
+
+
+def _run(args: list[str], cwd: Path, stdin: Any = subprocess.DEVNULL, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """cmgen in a real process whose address space is capped at 2 GiB: reading a stream
+    whole would end in MemoryError (exit 3) instead of exhausting the machine's memory."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd,
+        stdin=stdin, timeout=timeout, preexec_fn=cap, env={**os.environ, "CMGEN_DEBUG": ""},
+    )
+
+
+def _one_located_error(result: subprocess.CompletedProcess[str], pattern: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert len(LOCATED.findall(result.stderr)) == 1, result.stderr
+    assert re.search(pattern, result.stderr, re.MULTILINE), result.stderr
+
+
+def test_stdin_endless_stream_is_refused_after_the_size_limit(tmp_path: Path) -> None:
+    with open("/dev/zero", "rb") as zero:
+        result = _run(["validate", "-"], tmp_path, stdin=zero)
+    _one_located_error(result, r"^<stdin>: error: file is larger than 64 MiB$")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["validate", "/dev/zero"], ["validate", "--crd", "/dev/zero", "-"], ["lint", "/dev/zero"]],
+    ids=["validate-file", "validate-crd", "lint-file"],
+)
+def test_a_device_is_refused_before_it_is_read(tmp_path: Path, args: list[str]) -> None:
+    result = _run(args, tmp_path)
+    _one_located_error(result, r"^/dev/zero: error: not a regular file \(a device, FIFO or socket\)")
+
+
+def test_a_fifo_without_a_writer_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "manifests.yaml"
+    os.mkfifo(fifo)
+    result = _run(["validate", str(fifo)], tmp_path, timeout=30)
+    _one_located_error(result, r"manifests\.yaml: error: not a regular file")
+
+
+def test_a_device_among_the_project_crds_is_refused(project_dir: Path) -> None:
+    config = project_dir / "cmgen.yaml"
+    config.write_text(config.read_text().replace("crds: []", "crds: [/dev/zero]"))
+    before = snapshot(project_dir)
+    for command in ("render", "check"):
+        result = _run([command, "--env", "dev", "--project", str(project_dir)], project_dir)
+        _one_located_error(result, r"^/dev/zero: error: not a regular file")
+    assert snapshot(project_dir) == before
