@@ -100,45 +100,69 @@ def _plainly_valid(schema: dict[str, Any]) -> bool:
 
 
 def _check_references(schema: dict[str, Any], text: str, display: str) -> None:
-    """Every reference points into the schema and resolves there; else an error at it."""
+    """Every reference points into the schema and resolves there; else an error at it.
+
+    A JSON pointer (``#/$defs/a``) in a schema without nested ``$id`` is resolved here; an
+    anchor, or a schema with nested ``$id``, goes to the ``referencing`` library (~40 ms to
+    import: only then)."""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    nested_ids = False
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(schema, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            nested_ids = nested_ids or (path != () and isinstance(node.get("$id"), str))
+            found.extend((path, key, node[key]) for key in _REFS if isinstance(node.get(key), str))
+            stack.extend((child, (*path, key)) for key, child in node.items() if key not in _DATA)
+        elif isinstance(node, list):
+            stack.extend((child, (*path, index)) for index, child in enumerate(node))
+    for path, keyword, ref in found:
+        if not ref.startswith("#"):
+            problem: str | None = (
+                "only references inside the schema are followed (#/$defs/NAME); "
+                "cmgen reads no other file and no URL"
+            )
+        elif ref.startswith("#/") and not nested_ids:
+            problem = None if _pointer(schema, ref) else "nothing in the schema has this location"
+        else:
+            problem = _resolved_elsewhere(schema, path, ref)
+        if problem is not None:
+            line, column = yamlio.locate(text, 0, (*path, keyword))
+            raise CmgenError(f"{keyword} {ref!r}: {problem}", display, line, column)
+
+
+def _pointer(schema: Any, ref: str) -> bool:
+    """Whether the JSON pointer of ``#/a/b`` names a node of ``schema``."""
+    from urllib.parse import unquote
+
+    node = schema
+    for token in unquote(ref[2:]).split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+def _resolved_elsewhere(schema: dict[str, Any], path: tuple[str | int, ...], ref: str) -> str | None:
+    """Resolve ``ref``, written at ``path``, with ``referencing`` (anchors, nested ``$id``)."""
     import referencing
     import referencing.exceptions
     import referencing.jsonschema
 
-    def create(node: dict[str, Any]) -> Any:
-        return referencing.jsonschema.DRAFT202012.create_resource(node)
-
+    create = referencing.jsonschema.DRAFT202012.create_resource
     root = create(schema)
-    registry = referencing.Registry().with_resource(root.id() or "", root)
-    resolver = registry.resolver(base_uri=root.id() or "")
-    stack: list[tuple[Any, tuple[str | int, ...], Any]] = [(schema, (), resolver)]
-    while stack:
-        node, path, scope = stack.pop()
-        if isinstance(node, dict):
-            if node is not schema and isinstance(node.get("$id"), str):
-                scope = scope.in_subresource(create(node))
-            for keyword in _REFS:
-                ref = node.get(keyword)
-                if isinstance(ref, str):
-                    problem = _reference_problem(ref, scope, referencing.exceptions.Unresolvable)
-                    if problem is not None:
-                        line, column = yamlio.locate(text, 0, (*path, keyword))
-                        raise CmgenError(f"{keyword} {ref!r}: {problem}", display, line, column)
-            stack.extend(
-                (child, (*path, key), scope) for key, child in node.items() if key not in _DATA
-            )
-        elif isinstance(node, list):
-            stack.extend((child, (*path, index), scope) for index, child in enumerate(node))
-
-
-def _reference_problem(ref: str, scope: Any, unresolvable: type[Exception]) -> str | None:
-    if not ref.startswith("#"):
-        return (
-            "only references inside the schema are followed (#/$defs/NAME); "
-            "cmgen reads no other file and no URL"
-        )
+    scope = referencing.Registry().with_resource(root.id() or "", root).resolver(root.id() or "")
+    node: Any = schema
+    for step in path:
+        node = node[step]
+        if isinstance(node, dict) and isinstance(node.get("$id"), str):
+            scope = scope.in_subresource(create(node))
     try:
         scope.lookup(ref)
-    except unresolvable:
+    except referencing.exceptions.Unresolvable:
         return "nothing in the schema has this location"
     return None
