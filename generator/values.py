@@ -43,6 +43,11 @@ def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -
     steps: list[str] = dotted.split(".")
     if not equals or not dotted or any(not step for step in steps):
         raise CmgenError(f"invalid --set {assignment!r}: expected KEY.PATH=VALUE")
+    if len(steps) > yamlio.MAX_DEPTH:
+        raise CmgenError(
+            f"invalid --set {assignment[:40]!r}...: the key has {len(steps)} segments, "
+            f"at most {yamlio.MAX_DEPTH} (the nesting limit of values files)"
+        )
     value = yamlio.load_one(raw, where) if raw.strip() else ""
     pattern: list[str | int] = []
     selectors: list[str | None] = []
