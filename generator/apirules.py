@@ -28,7 +28,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from generator.explain import json_path
@@ -43,6 +42,7 @@ LABEL_VALUE_MAX = 63
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
 Path = tuple[str | int, ...]
+Problems = list[tuple[Path, str]]  # where, and what is wrong there
 _TEMPLATE: Path = ("spec", "template")
 # Where each built-in kind keeps its pod template (group, kind) -> path.
 _POD_TEMPLATES: dict[tuple[str, str], Path] = {
@@ -58,43 +58,40 @@ _POD_TEMPLATES: dict[tuple[str, str], Path] = {
 }
 _SCALED = {("", "ReplicationController"), *(("apps", kind) for kind in ("Deployment", "StatefulSet", "ReplicaSet"))}
 _SELECTED = {key for key in _POD_TEMPLATES if key[1] not in ("Pod", "PodTemplate", "CronJob")}
+_DATA_FIELDS = {  # (field, base64-encoded?) of what counts towards 1 MiB
+    ("", "ConfigMap"): ((("data", False), ("binaryData", True)), "ValidateConfigMap"),
+    ("", "Secret"): ((("data", True), ("stringData", False)), "ValidateSecret"),
+}
 
 
 def check(manifest: Manifest) -> list[Finding]:
     """The API-server rules ``manifest`` breaks, each located at its field (at the key,
     when the field is a mapping: ``annotations:``, ``data:``)."""
+    problems: Problems = []
+    data = manifest.data
+    gk = (manifest.api_version.rpartition("/")[0], manifest.kind)
+    template = _POD_TEMPLATES.get(gk)
+    _metadata(data, ("metadata",), problems)
+    if template is not None:
+        if template:
+            _metadata(data, (*template, "metadata"), problems)
+        _container_ports(data, (*template, "spec"), problems)
+    if gk in _SELECTED:
+        _label_values(_dig(data, ("spec", "selector", "matchLabels")), ("spec", "selector", "matchLabels"), problems)
+    if gk in _SCALED:
+        _replicas(data, problems)
+    if gk == ("", "Service"):
+        _label_values(_dig(data, ("spec", "selector")), ("spec", "selector"), problems)
+        _service_ports(data, problems)
+    if gk in _DATA_FIELDS:
+        _data_size(data, *_DATA_FIELDS[gk], problems)
     return [
         manifest.finding(
             "error", RULE, f"{json_path(path)}: {message}", path,
-            key=isinstance(_dig(manifest.data, path), dict),
+            key=isinstance(_dig(data, path), dict),
         )
-        for path, message in _problems(manifest)
+        for path, message in problems
     ]
-
-
-def _problems(manifest: Manifest) -> Iterator[tuple[Path, str]]:
-    gk = (manifest.api_version.rpartition("/")[0], manifest.kind)
-    data = manifest.data
-    template = _POD_TEMPLATES.get(gk)
-    metas: list[Path] = [("metadata",)]
-    if template:
-        metas.append((*template, "metadata"))
-    for meta in metas:
-        yield from _annotations(data, (*meta, "annotations"))
-        yield from _label_values(data, (*meta, "labels"))
-    if gk in _SELECTED:
-        yield from _label_values(data, ("spec", "selector", "matchLabels"))
-    if gk in _SCALED:
-        yield from _replicas(data)
-    if template is not None:
-        yield from _container_ports(data, (*template, "spec"))
-    if gk == ("", "Service"):
-        yield from _label_values(data, ("spec", "selector"))
-        yield from _service_ports(data)
-    if gk == ("", "ConfigMap"):
-        yield from _data_size(data, (("data", False), ("binaryData", True)), "ValidateConfigMap")
-    if gk == ("", "Secret"):
-        yield from _data_size(data, (("data", True), ("stringData", False)), "ValidateSecret")
 
 
 def _dig(data: Any, path: Path) -> Any:
@@ -112,61 +109,84 @@ def _integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _replicas(data: Any) -> Iterator[tuple[Path, str]]:
+def _metadata(data: Any, path: Path, problems: Problems) -> None:
+    metadata = _dig(data, path)
+    if isinstance(metadata, dict):
+        if metadata.get("annotations"):
+            _annotations(metadata["annotations"], (*path, "annotations"), problems)
+        if metadata.get("labels"):
+            _label_values(metadata["labels"], (*path, "labels"), problems)
+
+
+def _replicas(data: Any, problems: Problems) -> None:
     path: Path = ("spec", "replicas")
     value = _dig(data, path)
     if _integer(value) and value < 0:
-        yield path, f"{value} must be greater than or equal to 0 (Kubernetes ValidateNonnegativeField)"
+        problems.append((path, f"{value} must be greater than or equal to 0 (Kubernetes ValidateNonnegativeField)"))
     elif _integer(value) and value > INT32_MAX:
-        yield path, f"{value} does not fit the field's type int32 (at most {INT32_MAX})"
+        problems.append((path, f"{value} does not fit the field's type int32 (at most {INT32_MAX})"))
 
 
-def _port(value: Any, path: Path, rule: str) -> Iterator[tuple[Path, str]]:
-    if _integer(value) and not 1 <= value <= 65535:
-        yield path, f"{value} must be between 1 and 65535, inclusive (Kubernetes IsValidPortNum, {rule})"
+def _bad_port(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= 65535
 
 
-def _container_ports(data: Any, spec: Path) -> Iterator[tuple[Path, str]]:
+def _port_problem(value: int, path: Path, rule: str) -> tuple[Path, str]:
+    return path, f"{value} must be between 1 and 65535, inclusive (Kubernetes IsValidPortNum, {rule})"
+
+
+def _container_ports(data: Any, spec: Path, problems: Problems) -> None:
+    pod = _dig(data, spec)
+    if not isinstance(pod, dict):
+        return
     for field in ("initContainers", "containers", "ephemeralContainers"):
-        containers = _dig(data, (*spec, field))
-        for i, container in enumerate(containers if isinstance(containers, list) else []):
+        containers = pod.get(field)
+        for i, container in enumerate(containers if isinstance(containers, list) else ()):
             ports = container.get("ports") if isinstance(container, dict) else None
-            for j, port in enumerate(ports if isinstance(ports, list) else []):
+            for j, port in enumerate(ports if isinstance(ports, list) else ()):
                 if not isinstance(port, dict):
                     continue
-                where: Path = (*spec, field, i, "ports", j)
-                yield from _port(port.get("containerPort"), (*where, "containerPort"), "validateContainerPorts")
-                if port.get("hostPort") != 0:
-                    yield from _port(port.get("hostPort"), (*where, "hostPort"), "validateContainerPorts")
+                for name in ("containerPort", "hostPort"):
+                    value = port.get(name)
+                    if _bad_port(value) and not (name == "hostPort" and value == 0):  # 0: not set
+                        where: Path = (*spec, field, i, "ports", j, name)
+                        problems.append(_port_problem(value, where, "validateContainerPorts"))
 
 
-def _service_ports(data: Any) -> Iterator[tuple[Path, str]]:
+def _service_ports(data: Any, problems: Problems) -> None:
     ports = _dig(data, ("spec", "ports"))
-    for i, port in enumerate(ports if isinstance(ports, list) else []):
+    for i, port in enumerate(ports if isinstance(ports, list) else ()):
         if isinstance(port, dict):
-            yield from _port(port.get("port"), ("spec", "ports", i, "port"), "validateServicePort")
-            if port.get("targetPort") != 0:  # 0 is "unset": defaulted to port
-                yield from _port(port.get("targetPort"), ("spec", "ports", i, "targetPort"), "validateServicePort")
+            for name in ("port", "targetPort"):
+                value = port.get(name)
+                if _bad_port(value) and not (name == "targetPort" and value == 0):  # 0: defaulted to port
+                    problems.append(_port_problem(value, ("spec", "ports", i, name), "validateServicePort"))
 
 
-def _annotations(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    annotations = _dig(data, path)
+def _annotations(annotations: Any, path: Path, problems: Problems) -> None:
     if not isinstance(annotations, dict):
+        return
+    characters = sum(len(str(key)) + len(str(value)) for key, value in annotations.items())
+    if characters * 4 <= ANNOTATIONS_MAX:  # UTF-8 takes at most 4 bytes a character
         return
     size = sum(len(str(key).encode()) + len(str(value).encode()) for key, value in annotations.items())
     if size > ANNOTATIONS_MAX:
-        yield path, (
+        problems.append((path, (
             f"annotations total {size} bytes; must have at most {ANNOTATIONS_MAX} bytes "
             "(Kubernetes ValidateAnnotationsSize, TotalAnnotationSizeLimitB)"
-        )
+        )))
 
 
-def _label_values(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    labels = _dig(data, path)
+# Label values seen valid: the same few ("web", "prod", "v1") recur on every object.
+_VALID_LABEL_VALUES: set[str] = set()
+_REMEMBERED = 10_000
+
+
+def _label_values(labels: Any, path: Path, problems: Problems) -> None:
     if not isinstance(labels, dict):
         return
     for key, value in labels.items():
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value in _VALID_LABEL_VALUES:
             continue  # the schema reports a label value that is not a string
         if len(value) > LABEL_VALUE_MAX:
             problem = f"must be no more than {LABEL_VALUE_MAX} characters"
@@ -176,23 +196,24 @@ def _label_values(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
                 "with '-', '_', '.' or alphanumerics between"
             )
         else:
+            if len(_VALID_LABEL_VALUES) < _REMEMBERED:
+                _VALID_LABEL_VALUES.add(value)
             continue
-        yield (*path, key), f"label value {problem} (Kubernetes IsValidLabelValue)"
+        problems.append(((*path, key), f"label value {problem} (Kubernetes IsValidLabelValue)"))
 
 
-def _data_size(data: Any, fields: tuple[tuple[str, bool], ...], rule: str) -> Iterator[tuple[Path, str]]:
-    """``fields``: (name, base64-encoded?) of each mapping that counts."""
-    size, where = 0, None
-    for field, encoded in fields:
-        values = _dig(data, (field,))
-        if isinstance(values, dict):
-            size += sum(_size(value, encoded) for value in values.values())
-            where = where or (field,)
-    if size > DATA_MAX and where is not None:
-        yield where, (
+def _data_size(data: Any, fields: tuple[tuple[str, bool], ...], rule: str, problems: Problems) -> None:
+    present = [(field, encoded, data[field]) for field, encoded in fields if isinstance(data.get(field), dict)]
+    characters = sum(len(str(value)) for _, _, values in present for value in values.values())
+    if not present or characters * 4 <= DATA_MAX:  # UTF-8 takes at most 4 bytes a character
+        return
+    size = sum(_size(value, encoded) for _, encoded, values in present for value in values.values())
+    if size > DATA_MAX:
+        where: Path = (present[0][0],)
+        problems.append((where, (
             f"{size} bytes of data; must have at most {DATA_MAX} bytes "
             f"(Kubernetes {rule}, core.MaxSecretSize)"
-        )
+        )))
 
 
 def _size(value: Any, encoded: bool) -> int:
