@@ -131,7 +131,7 @@ def _bad_port(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= 65535
 
 
-def _port_problem(value: int, path: Path, rule: str) -> tuple[Path, str]:
+def _port_problem(value: Any, path: Path, rule: str) -> tuple[Path, str]:
     return path, f"{value} must be between 1 and 65535, inclusive (Kubernetes IsValidPortNum, {rule})"
 
 
