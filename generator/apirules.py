@@ -56,7 +56,9 @@ _POD_TEMPLATES: dict[tuple[str, str], Path] = {
     ("batch", "Job"): _TEMPLATE,
     ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template"),
 }
-_SCALED = {("", "ReplicationController"), *(("apps", kind) for kind in ("Deployment", "StatefulSet", "ReplicaSet"))}
+_SCALED = {
+    ("", "ReplicationController"), ("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet")
+}
 _SELECTED = {key for key in _POD_TEMPLATES if key[1] not in ("Pod", "PodTemplate", "CronJob")}
 _DATA_FIELDS = {  # (field, base64-encoded?) of what counts towards 1 MiB
     ("", "ConfigMap"): ((("data", False), ("binaryData", True)), "ValidateConfigMap"),
@@ -77,7 +79,8 @@ def check(manifest: Manifest) -> list[Finding]:
             _metadata(data, (*template, "metadata"), problems)
         _container_ports(data, (*template, "spec"), problems)
     if gk in _SELECTED:
-        _label_values(_dig(data, ("spec", "selector", "matchLabels")), ("spec", "selector", "matchLabels"), problems)
+        match_labels: Path = ("spec", "selector", "matchLabels")
+        _label_values(_dig(data, match_labels), match_labels, problems)
     if gk in _SCALED:
         _replicas(data, problems)
     if gk == ("", "Service"):
@@ -122,7 +125,8 @@ def _replicas(data: Any, problems: Problems) -> None:
     path: Path = ("spec", "replicas")
     value = _dig(data, path)
     if _integer(value) and value < 0:
-        problems.append((path, f"{value} must be greater than or equal to 0 (Kubernetes ValidateNonnegativeField)"))
+        rule = "Kubernetes ValidateNonnegativeField"
+        problems.append((path, f"{value} must be greater than or equal to 0 ({rule})"))
     elif _integer(value) and value > INT32_MAX:
         problems.append((path, f"{value} does not fit the field's type int32 (at most {INT32_MAX})"))
 
@@ -202,8 +206,12 @@ def _label_values(labels: Any, path: Path, problems: Problems) -> None:
         problems.append(((*path, key), f"label value {problem} (Kubernetes IsValidLabelValue)"))
 
 
-def _data_size(data: Any, fields: tuple[tuple[str, bool], ...], rule: str, problems: Problems) -> None:
-    present = [(field, encoded, data[field]) for field, encoded in fields if isinstance(data.get(field), dict)]
+def _data_size(
+    data: Any, fields: tuple[tuple[str, bool], ...], rule: str, problems: Problems
+) -> None:
+    present = [
+        (field, encoded, data[field]) for field, encoded in fields if isinstance(data.get(field), dict)
+    ]
     characters = sum(len(str(value)) for _, _, values in present for value in values.values())
     if not present or characters * 4 <= DATA_MAX:  # UTF-8 takes at most 4 bytes a character
         return
