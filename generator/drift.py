@@ -43,7 +43,7 @@ def compare(build: Build) -> list[Difference]:
     for name in sorted(set(build.files) | set(on_disk)):
         expected = build.files.get(name)
         path = on_disk.get(name)
-        actual = path.read_bytes() if path is not None and _regular(path) else None
+        actual = _read(path) if path is not None else None
         if expected is None:
             differences.append(Difference(name, "stray", None, actual))
         elif path is None:
@@ -73,7 +73,7 @@ def in_sync(target: OutputTarget, expected: Mapping[str, tuple[str, bool]]) -> b
     if on_disk.keys() != expected.keys():
         return False
     for name, path in on_disk.items():
-        actual = path.read_bytes() if _regular(path) else None
+        actual = _read(path)
         if not _same(*expected[name], path, actual):
             return False
     return True
@@ -164,6 +164,12 @@ def _lines(data: bytes | None) -> list[str] | None:
         return None
 
 
-def _regular(path: Path) -> bool:
-    """A file read for comparison: never through a symlink (it may point anywhere)."""
-    return path.is_file() and not path.is_symlink()
+def _read(path: Path) -> bytes | None:
+    """A file's bytes for comparison; None for a symlink (never read: it may point anywhere),
+    a special file, or a file cmgen may not read (it then differs, as a file that is not there)."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -6,7 +6,6 @@ finding can locate the exact node of a path only when it is reported.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,8 +115,10 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
                 for child in sorted(path.rglob("*"))
                 if child.suffix in MANIFEST_SUFFIXES and child.is_file()
             )
-        elif path.exists():
+        elif path.is_file():
             found.append(entry)
+        elif path.exists():
+            raise CmgenError(yamlio.NOT_REGULAR, entry)
         else:
             raise CmgenError("no such file or folder", entry)
     return found
@@ -127,7 +128,7 @@ def load_paths(paths: Iterable[str]) -> list[Manifest]:
     manifests: list[Manifest] = []
     for entry in expand_paths(paths):
         if entry == "-":
-            text = yamlio.decode(sys.stdin.buffer.read(), "<stdin>")
+            text = yamlio.read_stdin()
         else:
             text = yamlio.read_text(Path(entry), entry)
         manifests.extend(from_text(text, entry))

@@ -97,7 +97,8 @@ def _build(
     observer.stage("overlay")
     placed = [overlay.Placed(item.file, item.data, Origin(item.rendered, item.index)) for item in objects]
     kustomization = project.overlay(env)
-    if options.overlays and kustomization.is_file():
+    # Anything at that name is meant as the overlay: a folder or a broken link is an error.
+    if options.overlays and (kustomization.exists() or kustomization.is_symlink()):
         try:
             placed = overlay.apply(kustomization, placed, project.config.kube_version, project.display)
         except CmgenError as error:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import yamlio
+from generator import paths, yamlio
 from generator.errors import CmgenError
 
 CONFIG_FILE = "cmgen.yaml"
@@ -213,6 +213,13 @@ def _read_config(path: Path, root: Path) -> Config:
         if key in data and not isinstance(data[key], wanted):
             line, column = yamlio.locate(text, 0, [key])
             raise CmgenError(f"{key} must be {what}", display, line, column)
+    entries: list[tuple[list[str | int], object]] = [(["tree"], data.get("tree", DEFAULT_TREE))]
+    entries.extend((["crds", i], entry) for i, entry in enumerate(data["crds"]))
+    for where, entry in entries:
+        why = paths.problem(str(entry))
+        if why is not None:
+            line, column = yamlio.locate(text, 0, where)
+            raise CmgenError(f"{entry!r}: {why}", display, line, column)
     tree = Path(data.get("tree", DEFAULT_TREE))
     if tree.is_absolute() or ".." in tree.parts or not tree.parts:
         line, column = yamlio.locate(text, 0, ["tree"])

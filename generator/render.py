@@ -152,6 +152,16 @@ class Renderer:
             raise _runtime_error(f"{type(exc).__name__}: {exc}", self.project) from None
         except RecursionError:
             raise _runtime_error("template recursion is too deep", self.project) from None
+        except (MemoryError, OverflowError):
+            raise _runtime_error(
+                "the template builds a value too large to hold in memory", self.project
+            ) from None
+        if len(text) > yamlio.MAX_FILE_BYTES:
+            raise CmgenError(
+                f"the template renders more than {yamlio.MAX_FILE_BYTES // (1024 * 1024)} MiB "
+                "(the size limit of every file cmgen reads)",
+                self.project.display(path),
+            )
         output = self.project.output_name(path)
         return Rendered(path, output, text, Trace(self, path, values))
 

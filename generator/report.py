@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import CmgenError
 from generator.findings import Finding, Skip
 
 FORMATS = ("text", "json", "sarif")
@@ -62,17 +63,34 @@ def text_lines(findings: Iterable[Finding], hints: bool = True) -> list[str]:
     return lines
 
 
-def json_text(findings: Iterable[Finding]) -> str:
+def error_dict(error: CmgenError) -> dict[str, Any]:
+    """Bad input that stopped a run, for a JSON document (the findings are then empty)."""
+    where = error.location
+    return {"file": where.file, "line": where.line, "column": where.column, "message": error.message}
+
+
+def json_text(findings: Iterable[Finding], error: CmgenError | None = None) -> str:
+    """``error``: the run stopped on bad input (exit 2); the document says so under
+    ``error``, so a CI parser still gets a document."""
     ordered = sorted(findings)
-    document = {"findings": [finding.as_dict() for finding in ordered], "counts": counts(ordered)}
+    document: dict[str, Any] = {
+        "findings": [finding.as_dict() for finding in ordered], "counts": counts(ordered)
+    }
+    if error is not None:
+        document["error"] = error_dict(error)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def sarif_text(
-    findings: Iterable[Finding], rules: Mapping[str, RuleInfo], version: str = ""
+    findings: Iterable[Finding],
+    rules: Mapping[str, RuleInfo],
+    version: str = "",
+    error: CmgenError | None = None,
 ) -> str:
     """SARIF 2.1.0: one run, the rules that can fire, results with physical locations; a
-    finding skipped by annotation is a result suppressed in source."""
+    finding skipped by annotation is a result suppressed in source. ``error``: the run
+    stopped on bad input; its invocation failed, with the error as a tool execution
+    notification (SARIF 3.20.21), so a CI parser still gets a valid log."""
     ordered = sorted(findings)
     rule_ids = list(rules) + sorted({finding.rule for finding in ordered} - set(rules))
     position = {rule_id: number for number, rule_id in enumerate(rule_ids)}
@@ -82,18 +100,28 @@ def sarif_text(
     }
     if version:
         driver["version"] = version
-    document = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "columnKind": "unicodeCodePoints",
-                "results": [_sarif_result(finding, position) for finding in ordered],
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "results": [_sarif_result(finding, position) for finding in ordered],
     }
+    if error is not None:
+        run["invocations"] = [
+            {"executionSuccessful": False, "toolExecutionNotifications": [_notification(error)]}
+        ]
+    document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _notification(error: CmgenError) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": "error", "message": {"text": error.message}}
+    where = error.location
+    if where.file is not None:
+        location: dict[str, Any] = {"artifactLocation": {"uri": where.file.removeprefix("./")}}
+        if where.line is not None:
+            location["region"] = {"startLine": where.line, "startColumn": where.column or 1}
+        notification["locations"] = [{"physicalLocation": location}]
+    return notification
 
 
 def _sarif_rule(rule_id: str, info: RuleInfo | None) -> dict[str, Any]:

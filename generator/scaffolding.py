@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+import shutil
 from pathlib import Path
 
 from generator.errors import CmgenError
@@ -13,11 +14,20 @@ _RENAMES = {"pre-commit-config.yaml": ".pre-commit-config.yaml"}
 
 
 def create(target: Path) -> list[Path]:
-    """Copy the scaffold into ``target``, which must not exist or be empty."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise CmgenError("refusing to scaffold into a folder that is not empty", str(target))
+    """Copy the scaffold into ``target``, which must not exist or be empty.
+
+    A folder cmgen may not create or write is bad input, located at the path refused; a
+    ``target`` created here is removed again, so a failed init leaves nothing behind."""
+    new = not target.exists()
     created: list[Path] = []
-    _copy(files("generator") / "scaffold", target, created)
+    try:
+        if not new and (not target.is_dir() or any(target.iterdir())):
+            raise CmgenError("refusing to scaffold into a folder that is not empty", str(target))
+        _copy(files("generator") / "scaffold", target, created)
+    except OSError as exc:
+        if new:
+            shutil.rmtree(target, ignore_errors=True)
+        raise CmgenError(f"cannot create the project: {exc.strerror}", str(exc.filename or target)) from None
     return sorted(created)
 
 

@@ -40,14 +40,21 @@ def available_versions() -> tuple[str, ...]:
 
 
 def normalise_version(version: str) -> str:
-    """``v1.33``, ``1.33`` or ``1.33.2`` -> ``1.33``; unknown versions are bad input."""
+    """``v1.33``, ``1.33`` or ``1.33.2`` -> ``1.33``; unknown versions are bad input.
+
+    Schemas exist per minor version, so a patch version is dropped, but only from a minor
+    version that exists: an error names the version as typed, never the shortened one
+    (``1.3.5`` is not quietly read as 1.3, and is likely 1.35 mistyped)."""
     match = re.fullmatch(r"v?(\d+)\.(\d+)(\.\d+)?", version.strip())
     if not match:
         raise CmgenError(f"invalid Kubernetes version {version!r}: expected X.Y, e.g. 1.33")
     short = f"{int(match.group(1))}.{int(match.group(2))}"
     if short not in available_versions():
         known = ", ".join(available_versions())
-        raise CmgenError(f"no schemas for Kubernetes {short} (available: {known})")
+        typed = version.strip().removeprefix("v")
+        guess = f"{match.group(1)}.{match.group(2)}{(match.group(3) or '').removeprefix('.')}"
+        hint = f"; did you mean {guess}?" if match.group(3) and guess in available_versions() else ""
+        raise CmgenError(f"no schemas for Kubernetes {typed} (available: {known}){hint}")
     return short
 
 

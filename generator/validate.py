@@ -10,6 +10,9 @@ Which schema an object gets, in order:
    whose CRD was not given: it is *skipped* and reported as an ``info`` finding (rule
    ``no-schema``), or as an ``error`` with ``require_schemas``.
 
+Rule ``api-server`` reports what the API server's own validation rejects although the
+schema allows it (``generator.apirules``): replicas, ports, sizes, label values.
+
 Rule ``schema`` reports what the schema rejects: wrong types, unknown fields (strict),
 missing required fields, a missing ``apiVersion`` or ``kind``. Each finding is located at
 the offending node (the key, for an unknown field).
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import crds, deprecations, schemas, validators
+from generator import apirules, crds, deprecations, schemas, validators
 from generator.explain import json_path, show
 from generator.findings import NO_SCHEMA, Finding, Severity, has_errors
 from generator.manifests import Manifest
@@ -71,7 +74,8 @@ def validate(
         if found is None:
             skipped += 1
             found = [_no_schema(manifest, "info")]
-        elif has_errors(found):
+        found.extend(apirules.check(manifest))
+        if has_errors(found):
             invalid += 1
         findings.extend(found)
     return Report(sorted(findings), len(manifests), invalid, skipped)

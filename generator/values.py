@@ -4,16 +4,13 @@ then checked against ``values/values.schema.json``. The merge rules are in ``mer
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import re
+from typing import Any, NoReturn
 
 import jsonschema_rs
 
-from generator import yamlio
+from generator import valueschema, yamlio
 from generator.errors import CmgenError
 from generator.merge import Key, Origin, Values, dotted, merge
 from generator.project import Project
@@ -46,6 +43,11 @@ def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -
     steps: list[str] = dotted.split(".")
     if not equals or not dotted or any(not step for step in steps):
         raise CmgenError(f"invalid --set {assignment!r}: expected KEY.PATH=VALUE")
+    if len(steps) > yamlio.MAX_DEPTH:
+        raise CmgenError(
+            f"invalid --set {assignment[:40]!r}...: the key has {len(steps)} segments, "
+            f"at most {yamlio.MAX_DEPTH} (the nesting limit of values files)"
+        )
     value = yamlio.load_one(raw, where) if raw.strip() else ""
     pattern: list[str | int] = []
     selectors: list[str | None] = []
@@ -101,66 +103,32 @@ def load(project: Project, env: str, sets: Sequence[str] = ()) -> Values:
 
 def _schema(project: Project) -> dict[str, Any]:
     display = project.display(project.values_schema)
-    text = yamlio.read_text(project.values_schema, display)
-    try:
-        schema: dict[str, Any] = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CmgenError(f"invalid JSON: {exc.msg}", display, exc.lineno, exc.colno) from None
-    if not _plainly_valid_schema(schema):
-        import jsonschema  # ~80 ms to import and check: only when the quick check fails
-
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            raise CmgenError(f"not a valid JSON Schema: {exc.message}", display) from None
-    return schema
-
-
-_DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def _plainly_valid_schema(schema: Any) -> bool:
-    """A 2020-12 schema that jsonschema-rs finds valid and whose regexes Python compiles:
-    what python-jsonschema's ``check_schema`` checks (its only format check is "regex"),
-    in under a millisecond instead of ~80. Anything else goes to ``check_schema``."""
-    if not isinstance(schema, dict) or schema.get("$schema") != _DRAFT:
-        return False
-    if not jsonschema_rs.meta.is_valid(schema):
-        return False
-    stack: list[Any] = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            patterns = [node.get("pattern")] + list(dict(node.get("patternProperties") or {}))
-            for pattern in patterns:
-                if isinstance(pattern, str):
-                    try:
-                        re.compile(pattern)
-                    except re.error:
-                        return False
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return True
+    return valueschema.parse(yamlio.read_text(project.values_schema, display), display)
 
 
 def check(values: Values, schema: Mapping[str, Any]) -> None:
     """Raise at the first (best) schema violation, located in the file that supplied it.
 
     jsonschema-rs answers "valid?" fast; python-jsonschema, whose ``best_match`` picks the
-    error to report, runs only when it says no (it is never stricter: where the two differ,
-    e.g. ``$`` before a final newline, python-jsonschema accepts more, and decides)."""
+    error to report, runs only when it says no. Both give ``pattern`` its JSON Schema
+    meaning (``valueschema``), so they agree; should they ever not, jsonschema-rs decides.
+    Neither can fetch a reference: ``valueschema.parse`` refused those that leave the file."""
+    rust = None
     try:
-        if jsonschema_rs.Draft202012Validator(dict(schema)).is_valid(values.data):
+        rust = valueschema.rust_validator(schema)
+        if rust.is_valid(values.data):
             return
     except (ValueError, jsonschema_rs.ReferencingError):
         pass  # a schema jsonschema-rs cannot compile: python-jsonschema decides
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = valueschema.python_validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(values.data))
     if error is None:
-        return
+        if rust is None:
+            return
+        first = next(iter(rust.iter_errors(values.data)))
+        _raise_at(values, tuple(first.instance_path), first.message, False)
     path: Key = tuple(error.absolute_path)
     key = False
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -168,7 +136,12 @@ def check(values: Values, schema: Mapping[str, Any]) -> None:
         extra = sorted(name for name in error.instance if name not in allowed)
         if extra:
             path, key = (*path, extra[0]), True
-    message = f"{dotted(path)}: {error.message}"
+    _raise_at(values, path, error.message, key)
+
+
+def _raise_at(values: Values, path: Key, problem: str, key: bool) -> NoReturn:
+    """Raise ``problem`` at ``path``, in the file (and line) that supplied that value."""
+    message = f"{dotted(path)}: {problem}"
     for end in range(len(path), -1, -1):
         origin = values.origins.get(path[:end])
         if origin is not None:

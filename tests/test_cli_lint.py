@@ -130,3 +130,37 @@ def test_rules_listing() -> None:
     result = runner.invoke(app, ["lint", "--rules"])
     assert result.exit_code == 0
     assert "service-selector\terror\t" in result.stdout
+
+
+# --- bad input still gives a document (issue 22, decided) ---------------------------------
+
+
+def test_sarif_on_bad_input_is_a_valid_log_with_the_error_as_a_notification(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: [\n")
+    result = runner.invoke(app, ["lint", "--output", "sarif", str(broken)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{broken}:2:1: error: did not find expected node content")
+    log = json.loads(result.stdout)
+    assert schema_errors(log) == []
+    (run,) = log["runs"]
+    assert run["results"] == []
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error"
+    assert notification["message"]["text"].startswith("did not find expected node content")
+    location = notification["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": str(broken)}, "region": {"startLine": 2, "startColumn": 1}}
+
+
+def test_json_on_bad_input_carries_the_error() -> None:
+    result = runner.invoke(app, ["lint", "--output", "json"])
+    assert result.exit_code == 2
+    assert result.stderr == "cmgen: error: no PATH given: name manifest files or folders (or - for stdin)\n"
+    document = json.loads(result.stdout)
+    assert document["findings"] == []
+    assert document["error"] == {
+        "file": None, "line": None, "column": None,
+        "message": "no PATH given: name manifest files or folders (or - for stdin)",
+    }

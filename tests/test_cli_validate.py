@@ -130,3 +130,17 @@ def test_unknown_kube_version_is_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "w.yaml", "--kube-version", "2.0"])
     assert result.exit_code == 2
     assert "error: no schemas for Kubernetes 2.0 (available: 1.25" in result.output
+
+
+def test_json_on_bad_input_is_a_document_carrying_the_error(tmp_path: Path) -> None:
+    """Issue 22 (decided): a CI parser of --output json gets a document on exit 2 too."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("kind: Service\nkind: Pod\n")
+    result = runner.invoke(app, ["validate", "--output", "json", str(broken)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{broken}:2:1: error: duplicate key 'kind'")
+    assert json.loads(result.stdout) == {
+        "resources": 0, "invalid": 0, "skipped": 0, "findings": [],
+        "error": {"file": str(broken), "line": 2, "column": 1,
+                  "message": "duplicate key 'kind' (first defined at line 1)"},
+    }

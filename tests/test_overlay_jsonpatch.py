@@ -90,3 +90,32 @@ def test_json_equal_is_json_equality() -> None:
     assert jsonpatch.json_equal(1, 1.0)
     assert not jsonpatch.json_equal(True, 1)
     assert not jsonpatch.json_equal({"a": 1}, {"a": 1, "b": None})
+
+
+# --- bounded growth (issue 22, class 6) ------------------------------------------------------
+
+
+def _copy_bomb(copies: int) -> list[dict[str, Any]]:
+    return [{"op": "copy", "from": "/spec", "path": f"/spec/x{n}"} for n in range(copies)]
+
+
+def test_a_copy_bomb_is_refused_at_the_op_that_exceeds_the_bound() -> None:
+    """20 copies of /spec into itself would build 2**20 copies of it: refused, not built.
+    /spec starts with 2 nodes and doubles with each copy, so op i (from 0) copies 2**(i+1)
+    nodes and ops 0..i copy 2**(i+2) - 2 in all: first above 100,000 at i = 15."""
+    doc = {"spec": {"a": 1}}
+    with pytest.raises(jsonpatch.JsonPatchError, match=r"more than 100000 nodes") as caught:
+        jsonpatch.apply(doc, _copy_bomb(20))
+    assert caught.value.index == 15
+    assert doc == {"spec": {"a": 1}}
+
+
+def test_copies_below_the_bound_apply() -> None:
+    result = jsonpatch.apply({"spec": {"a": 1}}, _copy_bomb(10))
+    assert len(result["spec"]) == 11
+
+
+def test_one_large_add_counts_too() -> None:
+    big = [{"op": "add", "path": "/big", "value": list(range(jsonpatch.MAX_NODES))}]
+    with pytest.raises(jsonpatch.JsonPatchError, match="more than"):
+        jsonpatch.apply({}, big)

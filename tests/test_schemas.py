@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator import schemas
 from generator.errors import CmgenError
+from tests.conftest import cmgen
 
 
 def _refs(node: Any) -> set[str]:
@@ -50,3 +52,25 @@ def test_bundle_writes_int_or_string_and_quantity_as_type_unions() -> None:
     assert bundled["$defs"]["io.k8s.apimachinery.pkg.api.resource.Quantity"] == {
         "type": ["number", "string", "null"]
     }
+
+
+# --- a patch version of a minor version that has no schemas (issue 22, decided) ---------
+
+
+def test_a_mistyped_version_is_named_as_typed_with_the_likely_one() -> None:
+    """``1.3.5`` was reported as "Kubernetes 1.3": the user's text, shortened."""
+    with pytest.raises(CmgenError) as caught:
+        schemas.normalise_version("1.3.5")
+    assert caught.value.message.startswith("no schemas for Kubernetes 1.3.5 (available: 1.25, ")
+    assert caught.value.message.endswith("; did you mean 1.35?")
+
+
+def test_a_patch_version_of_a_known_minor_version_is_that_minor_version() -> None:
+    assert schemas.normalise_version("1.35.2") == "1.35"
+
+
+def test_cli_usage_error_for_the_mistyped_version(tmp_path: Path) -> None:
+    result = cmgen("validate", "--kube-version", "1.3.5", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("cmgen: error: no schemas for Kubernetes 1.3.5 ")
+    assert "Traceback" not in result.output

@@ -162,3 +162,25 @@ def test_bad_values_schema(project_dir: Path, schema: str, message: str, line: i
     assert error.location.file == "values/values.schema.json"
     assert error.location.line == line
     assert message in error.message
+
+
+# --- a final newline and pattern (issue 22, class 4) -------------------------------------
+
+
+def test_a_block_scalar_with_a_final_newline_fails_an_anchored_pattern(project_dir: Path) -> None:
+    """``name: |`` gives ``"shop\\n"``: JSON Schema's ``$`` does not match before it."""
+    (project_dir / "values" / "dev.yaml").write_text("app:\n  replicas: 2\n  name: |\n    shop\n")
+    error = _load_error(project_dir)
+    assert str(error.location) == "values/dev.yaml:3:9"
+    assert error.message == "app.name: 'shop\\n' does not match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'"
+
+
+def test_a_set_value_with_a_final_newline_fails_an_anchored_pattern(project_dir: Path) -> None:
+    error = _load_error(project_dir, ('app.name="shop\\n"',))
+    assert error.location.file == '--set app.name="shop\\n"'
+    assert "does not match" in error.message
+
+
+def test_the_same_name_without_the_newline_passes(project_dir: Path) -> None:
+    (project_dir / "values" / "dev.yaml").write_text("app:\n  replicas: 2\n  name: >-\n    shop\n")
+    assert values.load(Project.load(project_dir), "dev").data["app"]["name"] == "shop"

@@ -134,7 +134,7 @@ def test_decode_locates_bad_bytes() -> None:
 
 
 def test_decode_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.yamlio.load.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("generator.yamlio.read.MAX_FILE_BYTES", 10)
     with pytest.raises(CmgenError, match="larger than"):
         yamlio.decode(b"a: 12345678\n", "f")
 

@@ -7,7 +7,7 @@ import typer
 from generator import report
 from generator.cli.app import BAD_INPUT, FINDINGS, OK, command, echo_lines
 from generator.errors import CmgenError
-from generator.findings import has_errors
+from generator.findings import Finding, has_errors
 from generator.manifests import by_tree, load_paths
 
 
@@ -36,18 +36,27 @@ def lint_command(
         return
     if output not in report.FORMATS:
         raise CmgenError(f"--output must be one of {', '.join(report.FORMATS)}, not {output!r}")
-    if not paths:
-        raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
-    findings = sorted(finding for group in by_tree(load_paths(paths)) for finding in lint(group))
-    if output == "json":
-        typer.echo(report.json_text(findings), nl=False)
-    elif output == "sarif":
-        from importlib import metadata  # ~10 ms of start-up: only SARIF needs the version
-
-        typer.echo(report.sarif_text(findings, rule_infos(), metadata.version("cmgen")), nl=False)
-    else:
+    try:
+        if not paths:
+            raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
+        findings = sorted(finding for group in by_tree(load_paths(paths)) for finding in lint(group))
+    except CmgenError as error:  # bad input: the document still comes, carrying the error
+        if output != "text":
+            typer.echo(_document(output, [], error), nl=False)
+        raise
+    if output == "text":
         echo_lines(report.text_lines(findings))
+    else:
+        typer.echo(_document(output, findings), nl=False)
     raise typer.Exit(FINDINGS if has_errors(findings) else OK)
+
+
+def _document(output: str, findings: list[Finding], error: CmgenError | None = None) -> str:
+    if output == "json":
+        return report.json_text(findings, error)
+    from importlib import metadata  # ~10 ms of start-up: only SARIF needs the version
+
+    return report.sarif_text(findings, rule_infos(), metadata.version("cmgen"), error)
 
 
 __all__ = ["BAD_INPUT", "lint_command"]

@@ -9,7 +9,9 @@ from pathlib import Path
 import typer
 
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, echo_lines
+from generator.errors import CmgenError
 from generator.manifests import load_paths
+from generator.report import error_dict
 from generator.project import Config, Project
 
 
@@ -36,15 +38,21 @@ def validate_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Validate manifests strictly and offline; exit 1 when any is invalid."""
-    from generator.validate import validate  # jsonschema-rs: only for the command that runs
+    from generator.validate import Report, validate  # jsonschema-rs: only for this command
 
-    config = _config(project_dir)
-    report = validate(
-        load_paths(paths),
-        kube_version or config.kube_version,
-        [*config.crds, *crd],
-        require_schemas=require_schemas,
-    )
+    try:
+        config = _config(project_dir)
+        report = validate(
+            load_paths(paths),
+            kube_version or config.kube_version,
+            [*config.crds, *crd],
+            require_schemas=require_schemas,
+        )
+    except CmgenError as error:  # bad input: the JSON document still comes, with the error
+        if output is Output.json:
+            document = {**Report([], 0, 0, 0).as_dict(), "error": error_dict(error)}
+            echo_lines([json.dumps(document, indent=2)])
+        raise
     if output is Output.json:
         echo_lines([json.dumps(report.as_dict(), indent=2)])
     else:

@@ -8,6 +8,11 @@ the RFC, cmgen follows the library, so results stay equal:
 - ``copy`` or ``test`` of a missing mapping key see ``null``;
 - negative list indices count from the end (``-1`` is the last element);
 - an ``add``/``replace``/``test`` without ``value`` uses ``null``.
+
+What a patch builds is bounded, as the YAML loader bounds alias expansion: ``copy`` can
+double a document, so 20 copies of ``/spec`` into itself would grow it a million-fold.
+The values an ``add``, ``replace`` or ``copy`` inserts may hold ``MAX_NODES`` nodes in
+all, over the whole patch; beyond that the op is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ import copy
 import re
 from typing import Any
 
+from generator.yamlio import MAX_ALIAS_NODES
+
 OPS = ("add", "remove", "replace", "move", "copy", "test")
+MAX_NODES = MAX_ALIAS_NODES
 _INT = re.compile(r"[+-]?[0-9]+")
 
 
@@ -46,9 +54,10 @@ def check_ops(ops: Any) -> list[dict[str, Any]]:
 def apply(doc: Any, ops: list[dict[str, Any]]) -> Any:
     """The patched copy of ``doc``; raises ``JsonPatchError`` (doc untouched) on failure."""
     result = copy.deepcopy(doc)
+    budget = [MAX_NODES]
     for index, op in enumerate(check_ops(ops)):
         try:
-            result = _apply_one(result, op)
+            result = _apply_one(result, op, budget)
         except _Fail as exc:
             raise JsonPatchError(f"{op['op']} {op['path']}: {exc}", index) from None
     return result
@@ -116,9 +125,26 @@ def _remove(container: Any, key: str, pointer: str) -> Any:
     return container.pop(_index(container, key, pointer))
 
 
-def _apply_one(doc: Any, op: dict[str, Any]) -> Any:
+def _spend(value: Any, budget: list[int]) -> Any:
+    """``value``, once its nodes are taken from ``budget`` (an error when it runs out)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Fail(f"the patch builds more than {MAX_NODES} nodes (a copy bomb?)")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return value
+
+
+def _apply_one(doc: Any, op: dict[str, Any], budget: list[int]) -> Any:
     name, pointer = op["op"], op["path"]
     container, key = _parent(doc, pointer)
+    if name in ("add", "replace"):
+        _spend(op.get("value"), budget)
     if name == "add":
         _add(container, key, copy.deepcopy(op.get("value")), pointer)
     elif name == "remove":
@@ -135,6 +161,8 @@ def _apply_one(doc: Any, op: dict[str, Any]) -> Any:
         if name == "move":
             value = _remove(source, from_key, op["from"])
             container, key = _parent(doc, pointer)
+        else:
+            _spend(value, budget)
         _add(container, key, copy.deepcopy(value), pointer)
     else:
         actual = _get(container, key, pointer)

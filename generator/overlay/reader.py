@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import yamlio
+from generator import paths, yamlio
 from generator.errors import CmgenError
 
 YamlPath = tuple[str | int, ...]
@@ -88,6 +88,8 @@ class Reader:
         entry = self.string(value, path, empty=False)
         if _REMOTE.match(entry):
             raise self.fail(path, f"remote resources are not supported: {entry!r}")
+        if (why := paths.problem(entry)) is not None:
+            raise self.fail(path, f"{entry!r}: {why}")
         if Path(entry).is_absolute():
             raise self.fail(path, f"{entry!r}: use a path relative to the overlay folder")
         folder = self.folder.resolve()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -28,7 +27,6 @@ from generator.yamlio import depth
 from generator.yamlio.depth import MAX_DEPTH
 
 MAX_ALIAS_NODES = 100_000
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -138,35 +136,6 @@ class Document:
     file: str
     index: int
     line: int
-
-
-def decode(raw: bytes, file: str) -> str:
-    """Decode UTF-8 (a leading BOM is allowed and dropped); bad bytes are located."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise CmgenError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", file)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise CmgenError(
-            f"not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", file, line, column
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def read_text(path: Path, display: str | None = None) -> str:
-    name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CmgenError("no such file", name) from None
-    except IsADirectoryError:
-        raise CmgenError("is a directory, not a file", name) from None
-    except OSError as exc:
-        raise CmgenError(f"cannot read: {exc.strerror}", name) from None
-    return decode(raw, name)
 
 
 def load_all(text: str, file: str) -> list[Document]:
