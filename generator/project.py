@@ -24,6 +24,9 @@ TEMPLATE_SUFFIX = ".j2"
 STATE_FILE = ".cmgen-manifest.json"
 STAGING_DIR = ".cmgen-staging"
 JOURNAL_FILE = ".cmgen-journal.json"
+# Every name that starts with this in an output root is cmgen's own (record, journal,
+# staging folder and their temporary files): a ``tree`` may not go there.
+OWN_PREFIX = ".cmgen"
 DEFAULT_TREE = "week3/day3"
 DEFAULT_KUBE_VERSION = "1.35"
 
@@ -217,5 +220,9 @@ def _read_config(path: Path, root: Path) -> Config:
     if tree.is_absolute() or ".." in tree.parts or not tree.parts:
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
+    if tree.parts[0].startswith(OWN_PREFIX):
+        line, column = yamlio.locate(text, 0, ["tree"])
+        message = f"tree must not be inside cmgen's own files ({OWN_PREFIX}*: its record and staging)"
+        raise CmgenError(message, display, line, column)
     crds = tuple(root / str(entry) for entry in data.get("crds", []))
     return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))

@@ -58,6 +58,9 @@ def render_command(
     kube_version: str | None = KubeVersionOption,
     crd: list[Path] = CrdOption,
     require_schemas: bool = RequireSchemasOption,
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", help="Allow a render to remove more than half of the files it wrote."
+    ),
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
@@ -88,7 +91,7 @@ def render_command(
         print("cmgen: nothing written: fix the errors above", file=sys.stderr)
         raise typer.Exit(FINDINGS)
     for build in builds:
-        written = write.write(build.target, build.files)
+        written = write.write(build.target, build.files, refuse_mass_removal=not allow_removals)
         where = current.display(build.target.tree)
         print(
             f"{build.env}: {len(build.files)} files in {where} "
@@ -96,6 +99,8 @@ def render_command(
         )
         for name in written.kept:
             print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+        for name in written.overwritten:
+            print(f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it", file=sys.stderr)
 
 
 @command("init")
