@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import yamlio
+from generator import confine, yamlio
 from generator.errors import CmgenError
 
 CONFIG_FILE = "cmgen.yaml"
@@ -171,11 +171,12 @@ class Project:
         return OutputTarget(root, root / self.config.tree, base)
 
     def templates(self) -> list[Path]:
-        """Templates to render (not partials), in sorted order."""
+        """Templates to render (not partials), in sorted order; symlinks are followed
+        inside the project and refused when they lead out of it (``confine``)."""
         found = []
-        for path in sorted(self.templates_dir.rglob("*")):
+        for path in confine.walk(self.templates_dir, self.root):
             relative = path.relative_to(self.templates_dir)
-            if path.is_dir() or any(part.startswith("_") for part in relative.parts):
+            if any(part.startswith("_") for part in relative.parts):
                 continue
             if path.suffix != TEMPLATE_SUFFIX:
                 raise CmgenError(
@@ -225,4 +226,10 @@ def _read_config(path: Path, root: Path) -> Config:
         message = f"tree must not be inside cmgen's own files ({OWN_PREFIX}*: its record and staging)"
         raise CmgenError(message, display, line, column)
     crds = tuple(root / str(entry) for entry in data.get("crds", []))
+    for index, crd in enumerate(crds):
+        try:
+            confine.inside(crd, root)
+        except CmgenError as error:
+            line, column = yamlio.locate(text, 0, ["crds", index])
+            raise CmgenError(f"crds: {error.message}", display, line, column) from None
     return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))
