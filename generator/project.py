@@ -185,6 +185,12 @@ class Project:
                     self.display(path),
                 )
             found.append(path)
+        if not found:  # it vanished (a bad checkout, a wrong --project): nothing to remove for
+            raise CmgenError(
+                "no templates: the folder is missing or holds no template (a render would "
+                f"remove every generated file); add templates ending in {TEMPLATE_SUFFIX}",
+                self.display(self.templates_dir),
+            )
         return found
 
     def output_name(self, template: Path) -> Path:
