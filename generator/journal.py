@@ -7,10 +7,9 @@
 3. ``recover``, before the next write: a journal that reached its commit point is rolled
    forward; staged files of a run that did not are forgotten.
 
-Before the commit point, and before a roll-forward, ``preflight`` checks that every move
-and deletion can be carried out (each folder on the way is a folder, writable, on the
-output folder's file system; no folder where a file goes), so a write fails with nothing
-changed rather than halfway. A journal is trusted no further than cmgen's record: a
+Before the commit point, and before a roll-forward, ``preflight.check`` checks that every
+move and deletion can be carried out, so a write fails with nothing changed rather than
+halfway. A journal is trusted no further than cmgen's record: a
 roll-forward deletes only files whose bytes are what the record says cmgen wrote, and
 replaces only files that the record lists, that are absent, or that already hold the new
 bytes (``_verify``): a journal from elsewhere (a commit, a copied folder) cannot make it
@@ -23,10 +22,11 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import preflight
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE
 
@@ -60,7 +60,8 @@ def recover(root: Path) -> None:
         else:
             try:
                 pending = _verify(root, journal, journal_path)
-                preflight(root, pending, _names(journal, "remove"))
+                removals = [inside(root, name) for name in _names(journal, "remove")]
+                preflight.check(root, [inside(root, name) for name in pending], removals)
             except CmgenError as error:
                 raise error.within(INTERRUPTED.format(journal=journal_path)) from None
             _apply(root, journal)
@@ -145,44 +146,6 @@ def _refused(what: str, journal_path: Path) -> CmgenError:
         f"refusing to roll the journal forward: it would {what} (if no cmgen run was interrupted here, delete the journal)",
         str(journal_path),
     )
-
-
-def preflight(root: Path, moves: Iterable[str], removals: Iterable[str]) -> None:
-    """Refuse, before anything is changed, a move or deletion that would fail halfway."""
-    device = root.stat().st_dev
-    ready: set[Path] = set()
-    for name in moves:
-        final = inside(root, name)
-        if os.path.lexists(final) and not final.is_file():
-            raise CmgenError("cannot write: a folder (not a file) is where cmgen writes this file; move it away", str(final))
-        _folder_ready(root, final.parent, device, ready)
-    for name in removals:
-        path = inside(root, name)
-        if os.path.lexists(path):
-            _folder_ready(root, path.parent, device, ready)
-
-
-def _folder_ready(root: Path, folder: Path, device: int, ready: set[Path]) -> None:
-    """``folder`` exists and is writable, or the nearest folder above it that does; no file
-    stands where one of its folders must go."""
-    if folder in ready:
-        return
-    existing = root
-    for part in folder.relative_to(root).parts:
-        if not os.path.lexists(existing / part):
-            break
-        existing = existing / part
-        if not existing.is_dir():
-            raise CmgenError("cannot write: a file is where cmgen needs a folder; move it away", str(existing))
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise CmgenError("cannot write: the folder is not writable (nothing was changed)", str(existing))
-    if existing.stat().st_dev != device:
-        raise CmgenError(
-            "cannot write: the folder is on another file system than the output folder "
-            "(cmgen moves files into place with a rename)",
-            str(existing),
-        )
-    ready.add(folder)
 
 
 def _apply(root: Path, journal: Mapping[str, object]) -> None:

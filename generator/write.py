@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journal, writelock
+from generator import journal, preflight, writelock
 from generator.errors import CmgenError
 from generator.journal import SYMLINK_REFUSED, recorded, recover
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
@@ -161,7 +161,7 @@ def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_
         "files": {name: output.digest for name, output in wanted.items()},
     }
     if changed or removed or previous != plan["files"]:
-        journal.preflight(root, changed, removed)
+        preflight.check(root, [root / name for name in changed], [root / name for name in removed])
         journal.stage(root, changed)
         journal.commit(root, plan)
     return Written(tuple(sorted(changed)), tuple(removed), tuple(kept), tuple(overwritten))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import journal, write
+from generator import write
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, OutputTarget
 from generator.write import OutputFile
@@ -134,20 +134,3 @@ def test_init_scaffolds_a_gitignore_for_cmgens_working_files(tmp_path: Path) -> 
     subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     assert _ignored(target, WORKING_FILES) == WORKING_FILES
     assert _ignored(target, ["out/dev/.cmgen-manifest.json"]) == []
-
-
-# --- preflight -----------------------------------------------------------------------------
-
-
-def test_preflight_names_a_file_where_a_folder_must_go(target: OutputTarget) -> None:
-    (target.tree / "sub").write_bytes(b"in the way\n")
-    with pytest.raises(CmgenError, match="a file is where cmgen needs a folder") as caught:
-        journal.preflight(target.root, ["t/sub/b.yaml"], [])
-    assert caught.value.location.file == str(target.tree / "sub")
-
-
-def test_preflight_names_a_folder_where_a_file_goes(target: OutputTarget) -> None:
-    (target.tree / "b.yaml").mkdir()
-    with pytest.raises(CmgenError, match="a folder \\(not a file\\) is where cmgen writes") as caught:
-        journal.preflight(target.root, ["t/b.yaml"], [])
-    assert caught.value.location.file == str(target.tree / "b.yaml")
