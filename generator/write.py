@@ -90,13 +90,20 @@ def write(
         raise _cannot_write(exc, target) from None
 
 
-def check(target: OutputTarget) -> None:
+def check(
+    target: OutputTarget, files: Mapping[str, OutputFile] | None = None, refuse_mass_removal: bool = False
+) -> None:
     """Refuse, before anything is written, a target cmgen must not write: a symlink on the
     way from ``target.base`` to the tree or in place of one of cmgen's own files, or a file
-    where the output folder goes. ``write`` checks too; this lets a caller check every
+    where the output folder goes; with ``files`` and ``refuse_mass_removal``, a write that
+    would remove most of the tree. ``write`` checks too; this lets a caller check every
     env's target before writing any."""
     try:
         _check(target)
+        if files is not None and refuse_mass_removal:
+            previous = recorded(target.root)
+            removed = _removals(target, _wanted(target, files), previous)
+            _refuse_mass_removal(target, removed, len(previous))
     except OSError as exc:
         raise _cannot_write(exc, target) from None
 
@@ -133,8 +140,7 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_re
 
 def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
     root = target.root
-    prefix = target.tree.relative_to(root)
-    wanted = {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+    wanted = _wanted(target, files)
     previous = recorded(root)
     changed, overwritten = {}, []
     for name, output in wanted.items():
@@ -146,15 +152,10 @@ def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_
             changed[name] = output
             if current not in (None, previous.get(name), output.digest):
                 overwritten.append(name)
-    stale = sorted(set(previous) - set(wanted))
-    removed = [name for name in stale if journal.digest(journal.inside(root, name)) == previous[name]]
-    kept = [name for name in stale if name not in removed and (root / name).exists()]
-    if refuse_mass_removal and len(removed) * 2 > len(previous):
-        raise CmgenError(
-            f"refusing to remove {len(removed)} of the {len(previous)} files cmgen wrote here: "
-            "did templates/ or values/ vanish? If the removal is intended, add --allow-removals",
-            str(target.tree),
-        )
+    removed = _removals(target, wanted, previous)
+    kept = [name for name in sorted(set(previous) - set(wanted)) if name not in removed and (root / name).exists()]
+    if refuse_mass_removal:
+        _refuse_mass_removal(target, removed, len(previous))
     plan = {
         "moves": sorted(changed),
         "remove": removed,
@@ -165,6 +166,27 @@ def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_
         journal.stage(root, changed)
         journal.commit(root, plan)
     return Written(tuple(sorted(changed)), tuple(removed), tuple(kept), tuple(overwritten))
+
+
+def _wanted(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, OutputFile]:
+    """``files`` by their names relative to the output folder (as the record names them)."""
+    prefix = target.tree.relative_to(target.root)
+    return {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+
+
+def _removals(target: OutputTarget, wanted: Mapping[str, OutputFile], previous: Mapping[str, str]) -> list[str]:
+    """Recorded files no longer wanted that still hold what cmgen wrote (hand-edited ones stay)."""
+    stale = sorted(set(previous) - set(wanted))
+    return [name for name in stale if journal.digest(journal.inside(target.root, name)) == previous[name]]
+
+
+def _refuse_mass_removal(target: OutputTarget, removed: list[str], recorded_count: int) -> None:
+    if len(removed) * 2 > recorded_count:
+        raise CmgenError(
+            f"refusing to remove {len(removed)} of the {recorded_count} files cmgen wrote here: "
+            "did templates/ or values/ vanish? If the removal is intended, add --allow-removals",
+            str(target.tree),
+        )
 
 
 def _make_root(root: Path) -> None:

@@ -309,3 +309,25 @@ def test_a_mass_removal_is_refused_before_any_change(target: OutputTarget) -> No
     assert write.write(target, {"a.yaml": FILES["a.yaml"], "run.sh": FILES["run.sh"]}, refuse_mass_removal=True).removed == (
         "week3/day3/sub/b.yaml",
     )  # one of three: not most of the tree
+
+
+def test_all_envs_refuse_a_mass_removal_before_writing_any_env(project_dir: Path) -> None:
+    """prod would lose most of its tree: dev, written first otherwise, is not written either."""
+    from tests.conftest import cmgen
+
+    root = project_dir / "out" / "prod"
+    record = json.loads((root / STATE_FILE).read_text())
+    for number in range(8):
+        extra = root / "week3" / "day3" / "old" / f"{number}.yaml"
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_bytes(b"old: true\n")
+        record["files"][extra.relative_to(root).as_posix()] = hashlib.sha256(b"old: true\n").hexdigest()
+    (root / STATE_FILE).write_text(json.dumps(record))
+    before = snapshot(project_dir / "out")
+    result = cmgen("render", "--all-envs", "--set", "app.message=changed", project=project_dir)
+    assert result.exit_code == 2, result.output
+    assert f"{root}/week3/day3: error: refusing to remove 8 of the 12 files cmgen wrote here" in result.stderr
+    assert snapshot(project_dir / "out") == before
+    allowed = cmgen("render", "--all-envs", "--set", "app.message=changed", "--allow-removals", project=project_dir)
+    assert allowed.exit_code == 0, allowed.output
+    assert not (root / "week3" / "day3" / "old").exists()

@@ -83,8 +83,8 @@ def render_command(
         digest = buildcache.key(current, name, options)
         builds.append(_build(current, name, options, renderer))
         buildcache.store(digest, current, name, options, builds[-1])
-    for build in builds:
-        write.check(build.target)  # a symlinked output folder: one line, before any finding
+    for build in builds:  # a symlinked output folder, a tree about to be emptied: one line, first
+        write.check(build.target, build.files, refuse_mass_removal=not allow_removals)
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
