@@ -50,9 +50,10 @@ def commit(root: Path, journal: Mapping[str, object]) -> None:
         raise CmgenError(message, str(where)) from None
 
 
-def recover(root: Path) -> None:
-    """Finish a write that reached its commit point; forget one that did not."""
+def recover(root: Path) -> bool:
+    """Finish a write that reached its commit point (then True); forget one that did not."""
     journal_path = root / JOURNAL_FILE
+    finished = False
     if journal_path.is_file():
         journal = _read(journal_path)
         if journal is None:
@@ -65,9 +66,11 @@ def recover(root: Path) -> None:
             except CmgenError as error:
                 raise error.within(INTERRUPTED.format(journal=journal_path)) from None
             _apply(root, journal)
+            finished = True
     shutil.rmtree(root / STAGING_DIR, ignore_errors=True)
     for name in (JOURNAL_FILE, STATE_FILE):  # torn before their atomic rename
         (root / f"{name}.tmp").unlink(missing_ok=True)
+    return finished
 
 
 def _read(path: Path) -> dict[str, object] | None:

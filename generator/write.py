@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class Written:
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # stale files left alone because they were edited by hand
     overwritten: tuple[str, ...] = ()  # files cmgen wrote, then edited by hand, now replaced
+    finished: bool = False  # an earlier write, interrupted after its commit point, was finished first
 
 
 def write(
@@ -134,8 +136,8 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_re
     _make_root(root)
     with writelock.held(root):
         _check(target)  # as it is now that no other cmgen writes here
-        recover(root)
-        return _replace(target, files, refuse_mass_removal)
+        finished = recover(root)
+        return dataclasses.replace(_replace(target, files, refuse_mass_removal), finished=finished)
 
 
 def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:

@@ -192,6 +192,9 @@ def test_an_interrupted_write_is_reported_by_check_and_diff(project_dir: Path) -
     diff = cmgen("diff", "--env", "dev", project=project_dir)
     assert diff.exit_code == 1
     assert diff.stdout.startswith(f"Interrupted write {journal}: ")
+    render = cmgen("render", "--env", "dev", *CHANGE, project=project_dir)
+    assert render.exit_code == 0, render.output
+    assert f"dev: finished the write an earlier run left halfway ({journal})\n" in render.stderr
 
 
 def test_an_interrupted_write_that_cannot_be_finished_says_so(project_dir: Path) -> None:

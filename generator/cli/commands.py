@@ -19,7 +19,7 @@ from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import NO_SCHEMA, Finding, has_errors
 from generator.options import Options
-from generator.project import Project
+from generator.project import JOURNAL_FILE, Project
 
 if TYPE_CHECKING:
     from generator import pipeline, render
@@ -99,6 +99,9 @@ def render_command(
         )
         for name in written.kept:
             print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+        if written.finished:
+            journal = current.display(build.target.root / JOURNAL_FILE)
+            print(f"{build.env}: finished the write an earlier run left halfway ({journal})", file=sys.stderr)
         for name in written.overwritten:
             print(f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it", file=sys.stderr)
 
