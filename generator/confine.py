@@ -11,6 +11,7 @@ on the command line (``--crd``, ``--out``) are theirs to choose. See docs/trust-
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,17 +52,20 @@ def inputs(project: Project) -> list[Path]:
     return found
 
 
-def _walk(folder: Path, root: Path, above: frozenset[Path], found: list[Path]) -> None:
-    real = folder.resolve()
-    if real in above:
+def _walk(folder: Path, root: Path, above: frozenset[tuple[int, int]], found: list[Path]) -> None:
+    status = os.stat(folder)
+    identity = (status.st_dev, status.st_ino)
+    if identity in above:
         return  # a link back up: its files are listed under their own path already
-    for entry in sorted(folder.iterdir()):
-        if entry.is_symlink():
-            _inside(entry, root)
-        if entry.is_dir():
-            _walk(entry, root, above | {real}, found)
-        elif entry.is_file():
-            found.append(entry)
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda item: item.name):
+            path = folder / entry.name
+            if entry.is_symlink():
+                _inside(path, root)
+            if entry.is_dir():
+                _walk(path, root, above | {identity}, found)
+            elif entry.is_file():
+                found.append(path)
 
 
 def _inside(path: Path, root: Path) -> None:
