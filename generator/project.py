@@ -93,6 +93,7 @@ class Project:
         config_path = root / CONFIG_FILE
         if not config_path.is_file():
             raise CmgenError(f"not a cmgen project: no {CONFIG_FILE} in {root}")
+        confine.inside(config_path, root)
         return cls(root, _read_config(config_path, root))
 
     @classmethod
