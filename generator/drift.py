@@ -155,7 +155,10 @@ def unified(build: Build, differences: list[Difference], project: Project) -> It
             yield f"Symlink {name} (not followed): the tree below it is not compared\n"
             continue
         if difference.status == "interrupted":
-            yield f"Interrupted write {name}: the tree may mix old and new files; cmgen render --env {build.env} finishes it\n"
+            yield (
+                f"Interrupted write {name}: the tree may mix old and new files; "
+                f"cmgen render --env {build.env} finishes it\n"
+            )
             continue
         if difference.actual is None and difference.expected is None:
             yield f"Stray symlink or special file {name} (not followed)\n"

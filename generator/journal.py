@@ -46,7 +46,10 @@ def commit(root: Path, journal: Mapping[str, object]) -> None:
         _apply(root, journal)
     except OSError as exc:  # past the preflight: a race, a failing disk
         where = exc.filename2 or exc.filename or root
-        message = f"cannot write: {exc.strerror or exc}; the write stopped halfway: fix this, then run the command again to finish it"
+        message = (
+            f"cannot write: {exc.strerror or exc}; the write stopped halfway: "
+            "fix this, then run the command again to finish it"
+        )
         raise CmgenError(message, str(where)) from None
 
 
@@ -133,20 +136,23 @@ def _verify(root: Path, journal: Mapping[str, object], journal_path: Path) -> li
         if not staged.exists():
             continue  # moved before the interruption
         if digest(staged) != new.get(name):
-            raise CmgenError(f"the journal's staged file for {name} is not the one it records", str(journal_path))
+            message = f"the journal's staged file for {name} is not the one it records"
+            raise CmgenError(message, str(journal_path))
         if digest(final) not in (None, new.get(name)) and name not in record:
             raise _refused(f"overwrite {name}, which cmgen's record does not list", journal_path)
         pending.append(name)
     for name in _names(journal, "remove"):
         now = digest(inside(root, name))
         if now is not None and now != record.get(name):
-            raise _refused(f"delete {name}, which cmgen's record does not list with these bytes", journal_path)
+            what = f"delete {name}, which cmgen's record does not list with these bytes"
+            raise _refused(what, journal_path)
     return pending
 
 
 def _refused(what: str, journal_path: Path) -> CmgenError:
     return CmgenError(
-        f"refusing to roll the journal forward: it would {what} (if no cmgen run was interrupted here, delete the journal)",
+        f"refusing to roll the journal forward: it would {what} "
+        "(if no cmgen run was interrupted here, delete the journal)",
         str(journal_path),
     )
 

@@ -25,7 +25,8 @@ def check(root: Path, finals: Iterable[Path], removals: Iterable[Path]) -> None:
     ready: set[Path] = set()
     for final in finals:
         if os.path.lexists(final) and not final.is_file():
-            raise CmgenError("cannot write: a folder (not a file) is where cmgen writes this file; move it away", str(final))
+            message = "cannot write: a folder (not a file) is where cmgen writes this file; move it away"
+            raise CmgenError(message, str(final))
         _folder_ready(root, final.parent, device, ready)
     for path in removals:
         if os.path.lexists(path):
@@ -43,7 +44,8 @@ def _folder_ready(root: Path, folder: Path, device: int, ready: set[Path]) -> No
             break
         existing = existing / part
         if not existing.is_dir():
-            raise CmgenError("cannot write: a file is where cmgen needs a folder; move it away", str(existing))
+            message = "cannot write: a file is where cmgen needs a folder; move it away"
+            raise CmgenError(message, str(existing))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise CmgenError("cannot write: the folder is not writable (nothing was changed)", str(existing))
     if existing.stat().st_dev != device:

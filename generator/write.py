@@ -155,7 +155,8 @@ def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_
             if current not in (None, previous.get(name), output.digest):
                 overwritten.append(name)
     removed = _removals(target, wanted, previous)
-    kept = [name for name in sorted(set(previous) - set(wanted)) if name not in removed and (root / name).exists()]
+    stale = sorted(set(previous) - set(wanted))
+    kept = [name for name in stale if name not in removed and (root / name).exists()]
     if refuse_mass_removal:
         _refuse_mass_removal(target, removed, len(previous))
     plan = {
@@ -176,7 +177,9 @@ def _wanted(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, 
     return {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
 
 
-def _removals(target: OutputTarget, wanted: Mapping[str, OutputFile], previous: Mapping[str, str]) -> list[str]:
+def _removals(
+    target: OutputTarget, wanted: Mapping[str, OutputFile], previous: Mapping[str, str]
+) -> list[str]:
     """Recorded files no longer wanted that still hold what cmgen wrote (hand-edited ones stay)."""
     stale = sorted(set(previous) - set(wanted))
     return [name for name in stale if journal.digest(journal.inside(target.root, name)) == previous[name]]

@@ -103,7 +103,8 @@ def render_command(
             journal = current.display(build.target.root / JOURNAL_FILE)
             print(f"{build.env}: finished the write an earlier run left halfway ({journal})", file=sys.stderr)
         for name in written.overwritten:
-            print(f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it", file=sys.stderr)
+            edited = f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it"
+            print(edited, file=sys.stderr)
 
 
 @command("init")
