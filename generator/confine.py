@@ -72,7 +72,7 @@ def _inside(path: Path, root: Path) -> None:
     try:
         target = path.resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # a loop (RuntimeError until 3.13)
-        raise CmgenError(f"cannot follow the symlink: {exc}", _display(path, root)) from None
+        raise CmgenError(f"cannot follow the path: {exc}", _display(path, root)) from None
     if not target.is_relative_to(root):
         what = "a symlink" if path.is_symlink() else "a path"
         raise CmgenError(LEAVES.format(what=what, target=target), _display(path, root))
