@@ -9,11 +9,10 @@
 
 Before the commit point, and before a roll-forward, ``preflight.check`` checks that every
 move and deletion can be carried out, so a write fails with nothing changed rather than
-halfway. A journal is trusted no further than cmgen's record: a
-roll-forward deletes only files whose bytes are what the record says cmgen wrote, and
-replaces only files that the record lists, that are absent, or that already hold the new
-bytes (``_verify``): a journal from elsewhere (a commit, a copied folder) cannot make it
-delete or overwrite a user's file.
+halfway. A journal is trusted no further than cmgen's record: a roll-forward deletes only
+files whose bytes are what the record says cmgen wrote, and replaces only files that the
+record lists, that are absent, or that already hold the new bytes (``_verify``). A journal
+from elsewhere (a commit, a copied folder) cannot make it delete or overwrite a user's file.
 """
 
 from __future__ import annotations
