@@ -15,7 +15,9 @@ The key is a digest of everything a build reads, so a changed input can only mis
   pre-commit installs cmgen into an environment of its own, and a check there should find
   what ``cmgen render`` stored from the user's environment;
 - the project's inputs: ``cmgen.yaml`` and every file under ``templates/``, ``values/`` and
-  ``overlays/``, by path and bytes; the CRD files (``crds`` of ``cmgen.yaml`` and ``--crd``);
+  ``overlays/``, by path and bytes, through symlinked folders too (``confine.inputs``: a
+  symlink inside the project is followed, one leading out of it is refused, and the key
+  is then None: the build reports it); the CRD files (``crds`` of ``cmgen.yaml``, ``--crd``);
 - the project's folder, the env and the build options.
 
 ``tests/test_buildcache.py`` runs builds under an audit hook and fails if a build opens a
@@ -36,7 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import cachedir, drift
+from generator import cachedir, confine, drift
 from generator.errors import CmgenError
 from generator.findings import Finding, Skip
 from generator.manifests import expand_paths
@@ -108,11 +110,8 @@ def inputs(project: Project, options: Options) -> list[Path]:
     """The files a build of ``project`` may read besides cmgen and its dependencies.
 
     Raises ``CmgenError`` when a CRD path does not exist (the build then reports it)."""
-    found = [project.root / CONFIG_FILE]
-    for folder in (project.templates_dir, project.values_dir, project.overlays_dir):
-        found.extend(path for path in sorted(folder.rglob("*")) if path.is_file())
-    crds = [*project.config.crds, *options.crds]
-    found.extend(Path(name) for name in expand_paths(str(path) for path in crds))
+    found = confine.inputs(project)
+    found.extend(Path(name) for name in expand_paths(str(path) for path in options.crds))
     return found
 
 

@@ -7,7 +7,10 @@ and a ``.sh`` template. Jinja's own cache key is only the template's name, file 
 so every cmgen environment gets its own folder, named by a digest of everything else the
 code depends on: the environment's role, Jinja's and Python's versions, and the source of
 the modules whose functions run at compile time (``render``, ``yamlio.dump``, and the
-docs stage's templating). Changing any of them starts a new, empty folder.
+docs stage's templating). Changing any of them starts a new, empty folder. A sandboxed
+environment compiles differently too (calls and operators go through the sandbox's checks):
+the project's templates, which run sandboxed, use roles of their own
+(``sandboxed-project.yaml``, ...), so code compiled without the sandbox never serves them.
 
 The folder is ``jinja/<digest>`` in cmgen's cache (``cachedir``: ``CMGEN_CACHE_DIR=off``
 or an unwritable folder turns caching off). A cache file that cannot be read or written

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import docs, lint, overlay, progress, render, validate, values, yamlio
+from generator import confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -74,6 +74,7 @@ def _build(
     renderer: render.Renderer,
     observer: progress.Observer,
 ) -> Build:
+    confine.inputs(project)  # no input may be a symlink leading out of the project
     observer.stage("values")
     merged = values.load(project, env, options.sets)
     target = project.output(env, options.out, options.out_per_env)

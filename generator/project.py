@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import paths, yamlio
+from generator import confine, paths, yamlio
 from generator.errors import CmgenError
 
 CONFIG_FILE = "cmgen.yaml"
@@ -24,6 +24,9 @@ TEMPLATE_SUFFIX = ".j2"
 STATE_FILE = ".cmgen-manifest.json"
 STAGING_DIR = ".cmgen-staging"
 JOURNAL_FILE = ".cmgen-journal.json"
+# Every name that starts with this in an output root is cmgen's own (record, journal,
+# staging folder and their temporary files): a ``tree`` may not go there.
+OWN_PREFIX = ".cmgen"
 DEFAULT_TREE = "week3/day3"
 DEFAULT_KUBE_VERSION = "1.35"
 
@@ -90,6 +93,7 @@ class Project:
         config_path = root / CONFIG_FILE
         if not config_path.is_file():
             raise CmgenError(f"not a cmgen project: no {CONFIG_FILE} in {root}")
+        confine.inside(config_path, root)
         return cls(root, _read_config(config_path, root))
 
     @classmethod
@@ -168,11 +172,12 @@ class Project:
         return OutputTarget(root, root / self.config.tree, base)
 
     def templates(self) -> list[Path]:
-        """Templates to render (not partials), in sorted order."""
+        """Templates to render (not partials), in sorted order; symlinks are followed
+        inside the project and refused when they lead out of it (``confine``)."""
         found = []
-        for path in sorted(self.templates_dir.rglob("*")):
+        for path in confine.walk(self.templates_dir, self.root):
             relative = path.relative_to(self.templates_dir)
-            if path.is_dir() or any(part.startswith("_") for part in relative.parts):
+            if any(part.startswith("_") for part in relative.parts):
                 continue
             if path.suffix != TEMPLATE_SUFFIX:
                 raise CmgenError(
@@ -181,6 +186,12 @@ class Project:
                     self.display(path),
                 )
             found.append(path)
+        if not found:  # it vanished (a bad checkout, a wrong --project): nothing to remove for
+            raise CmgenError(
+                "no templates: the folder is missing or holds no template (a render would "
+                f"remove every generated file); add templates ending in {TEMPLATE_SUFFIX}",
+                self.display(self.templates_dir),
+            )
         return found
 
     def output_name(self, template: Path) -> Path:
@@ -224,5 +235,15 @@ def _read_config(path: Path, root: Path) -> Config:
     if tree.is_absolute() or ".." in tree.parts or not tree.parts:
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
+    if tree.parts[0].startswith(OWN_PREFIX):
+        line, column = yamlio.locate(text, 0, ["tree"])
+        message = f"tree must not be inside cmgen's own files ({OWN_PREFIX}*: its record and staging)"
+        raise CmgenError(message, display, line, column)
     crds = tuple(root / str(entry) for entry in data.get("crds", []))
+    for index, crd in enumerate(crds):
+        try:
+            confine.inside(crd, root)
+        except CmgenError as error:
+            line, column = yamlio.locate(text, 0, ["crds", index])
+            raise CmgenError(f"crds: {error.message}", display, line, column) from None
     return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))

@@ -8,6 +8,12 @@
   shell scripts strings are shell-quoted. Structure comes from the templates alone
   (loops and ``{% include %}`` of ``_``-prefixed partials).
 - Templates render in sorted order; the same inputs give the same text.
+- Templates are data, not code: they run in Jinja2's sandbox (``SandboxedEnvironment``),
+  so ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is a located error, not a shell
+  command (docs/trust-model.md). Lists and dicts a template builds stay mutable
+  (``{% do rules.append(...) %}``); Python internals (``__class__``, ``__globals__``,
+  ``func_code``, ...) are out of reach. Their compiled code differs from an unsandboxed
+  environment's, so it is cached under a role of its own (``jinjacache``).
 
 A rendered line can be traced back to the template line that produced it
 (``tracing.Trace``), for findings on rendered objects.
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from generator import jinjacache, yamlio
 from generator.errors import CmgenError
@@ -107,7 +114,7 @@ class Renderer:
     def environment(self, suffix: str) -> jinja2.Environment:
         env = self._environments.get(suffix)
         if env is None:
-            env = jinja2.Environment(
+            env = jinja2.sandbox.SandboxedEnvironment(
                 loader=jinja2.FileSystemLoader(self.project.templates_dir),
                 undefined=jinja2.StrictUndefined,
                 keep_trailing_newline=True,
@@ -116,7 +123,7 @@ class Renderer:
                 autoescape=False,
                 extensions=["jinja2.ext.do"],
                 finalize=_FINALIZERS.get(suffix, _text),
-                bytecode_cache=jinjacache.for_environment(f"project{suffix}"),
+                bytecode_cache=jinjacache.for_environment(f"sandboxed-project{suffix}"),
             )
             env.filters["to_json"] = _to_json
             env.globals["fail"] = _fail
@@ -146,6 +153,9 @@ class Renderer:
             raise _runtime_error(f"undefined value: {exc.message}", self.project) from None
         except TemplateFailure as exc:
             raise _runtime_error(str(exc), self.project) from None
+        except jinja2.sandbox.SecurityError as exc:
+            message = f"not allowed in a template (templates run in a sandbox): {exc}"
+            raise _runtime_error(message, self.project) from None
         except CmgenError as exc:  # a value finalize cannot serialise
             raise _runtime_error(exc.message, self.project) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:

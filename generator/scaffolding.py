@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.errors import CmgenError
 
 # Package data cannot carry dotfiles reliably; these are renamed on the way out.
-_RENAMES = {"pre-commit-config.yaml": ".pre-commit-config.yaml"}
+_RENAMES = {"pre-commit-config.yaml": ".pre-commit-config.yaml", "gitignore": ".gitignore"}
 
 
 def create(target: Path) -> list[Path]:

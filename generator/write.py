@@ -11,15 +11,15 @@ not on the way to the tree (``OutputTarget.symlink``: ``out/`` itself, ``out/<en
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Mapping
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journal
+from generator import journal, preflight, writelock
 from generator.errors import CmgenError
-from generator.journal import SYMLINK_REFUSED, recover
+from generator.journal import SYMLINK_REFUSED, recorded, recover
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
 
 
@@ -74,37 +74,38 @@ class Written:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     kept: tuple[str, ...]  # stale files left alone because they were edited by hand
+    overwritten: tuple[str, ...] = ()  # files cmgen wrote, then edited by hand, now replaced
+    finished: bool = False  # an earlier write, interrupted after its commit point, was finished first
 
 
-def recorded(root: Path) -> dict[str, str]:
-    """What cmgen last wrote under ``root``: relative path -> sha256."""
-    state = root / STATE_FILE
-    if not state.is_file():
-        return {}
+def write(
+    target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool = False
+) -> Written:
+    """Make ``target.tree`` hold exactly ``files`` (paths relative to the tree).
+
+    One writer at a time per output folder (``writelock``). With ``refuse_mass_removal``,
+    a write that would remove more than half of the files cmgen recorded is refused before
+    any change: its inputs probably vanished (see docs/trust-model.md)."""
     try:
-        files = json.loads(state.read_text(encoding="utf-8")).get("files", {})
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-        files = None
-    if not isinstance(files, dict):
-        raise CmgenError("cmgen's record of written files is corrupt; delete it", str(state))
-    return {str(name): str(digest) for name, digest in files.items()}
-
-
-def write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
-    """Make ``target.tree`` hold exactly ``files`` (paths relative to the tree)."""
-    try:
-        return _write(target, files)
+        return _write(target, files, refuse_mass_removal)
     except OSError as exc:
         raise _cannot_write(exc, target) from None
 
 
-def check(target: OutputTarget) -> None:
+def check(
+    target: OutputTarget, files: Mapping[str, OutputFile] | None = None, refuse_mass_removal: bool = False
+) -> None:
     """Refuse, before anything is written, a target cmgen must not write: a symlink on the
     way from ``target.base`` to the tree or in place of one of cmgen's own files, or a file
-    where the output folder goes. ``write`` checks too; this lets a caller check every
+    where the output folder goes; with ``files`` and ``refuse_mass_removal``, a write that
+    would remove most of the tree. ``write`` checks too; this lets a caller check every
     env's target before writing any."""
     try:
         _check(target)
+        if files is not None and refuse_mass_removal:
+            previous = recorded(target.root)
+            removed = _removals(target, _wanted(target, files), previous)
+            _refuse_mass_removal(target, removed, len(previous))
     except OSError as exc:
         raise _cannot_write(exc, target) from None
 
@@ -129,34 +130,68 @@ def _own_files(root: Path) -> list[Path]:
     return [root / name for name in (STATE_FILE, JOURNAL_FILE, STAGING_DIR)]
 
 
-def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
+def _write(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
     root = target.root
     _check(target)
     _make_root(root)
-    recover(root)
-    prefix = target.tree.relative_to(root)
-    wanted = {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+    with writelock.held(root):
+        _check(target)  # as it is now that no other cmgen writes here
+        finished = recover(root)
+        return dataclasses.replace(_replace(target, files, refuse_mass_removal), finished=finished)
+
+
+def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
+    root = target.root
+    wanted = _wanted(target, files)
     previous = recorded(root)
-    changed = {}
+    changed, overwritten = {}, []
     for name, output in wanted.items():
         path = journal.inside(root, name)
-        current = _digest(path)
+        current = journal.digest(path)
         if current is not None and name not in previous and current != output.digest:
             raise CmgenError("refusing to overwrite a file that cmgen did not write", str(path))
         if current != output.digest or _mode_differs(path, output):
             changed[name] = output
+            if current not in (None, previous.get(name), output.digest):
+                overwritten.append(name)
+    removed = _removals(target, wanted, previous)
     stale = sorted(set(previous) - set(wanted))
-    removed = [name for name in stale if _digest(journal.inside(root, name)) == previous[name]]
     kept = [name for name in stale if name not in removed and (root / name).exists()]
+    if refuse_mass_removal:
+        _refuse_mass_removal(target, removed, len(previous))
     plan = {
         "moves": sorted(changed),
         "remove": removed,
         "files": {name: output.digest for name, output in wanted.items()},
     }
     if changed or removed or previous != plan["files"]:
+        preflight.check(root, [root / name for name in changed], [root / name for name in removed])
         journal.stage(root, changed)
         journal.commit(root, plan)
-    return Written(tuple(sorted(changed)), tuple(removed), tuple(kept))
+    return Written(tuple(sorted(changed)), tuple(removed), tuple(kept), tuple(overwritten))
+
+
+def _wanted(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, OutputFile]:
+    """``files`` by their names relative to the output folder (as the record names them)."""
+    prefix = target.tree.relative_to(target.root)
+    return {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+
+
+def _removals(
+    target: OutputTarget, wanted: Mapping[str, OutputFile], previous: Mapping[str, str]
+) -> list[str]:
+    """Recorded files no longer wanted that still hold what cmgen wrote (hand-edited ones stay)."""
+    stale = sorted(set(previous) - set(wanted))
+    return [name for name in stale if journal.digest(journal.inside(target.root, name)) == previous[name]]
+
+
+def _refuse_mass_removal(target: OutputTarget, removed: list[str], recorded_count: int) -> None:
+    if len(removed) * 2 > recorded_count:
+        raise CmgenError(
+            f"refusing to remove {len(removed)} of the {recorded_count} files cmgen wrote here: "
+            "did templates/ or values/ vanish? If the removal is intended, add --allow-removals",
+            str(target.tree),
+        )
 
 
 def _make_root(root: Path) -> None:
@@ -166,12 +201,6 @@ def _make_root(root: Path) -> None:
         raise CmgenError(f"cannot create the output folder: {exc.strerror}", str(root)) from None
     if not os.access(root, os.W_OK | os.X_OK):
         raise CmgenError("the output folder is not writable", str(root))
-
-
-def _digest(path: Path) -> str | None:
-    if not path.is_file():
-        return None if not path.exists() else "not-a-file"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _mode_differs(path: Path, output: OutputFile) -> bool:

@@ -176,7 +176,7 @@ def test_read_only_output_folder(project_dir: Path, where: str) -> None:
     if where == "out/dev":
         assert snapshot(project_dir) == before
     else:
-        # The commit point was passed: the journal rolls the write forward once writable.
+        # Refused before the commit point (preflight): nothing changed; once writable, it renders.
         assert (tree / "app" / "configmap.yaml").read_bytes() == before["out/dev/week3/day3/app/configmap.yaml"][1]  # type: ignore[index]
         again = cmgen("render", "--env", "dev", "--set", "app.message=changed", project=project_dir)
         assert again.exit_code == 0, again.output

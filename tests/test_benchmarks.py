@@ -50,3 +50,17 @@ def test_kustomize_layout_lists_every_base_file(tmp_path: Path) -> None:
     kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
     assert kustomization["resources"] == ["../base"]
     assert kustomization["namePrefix"] == "bench-"
+
+
+def test_the_sandbox_benchmark_renders_the_same_text_both_ways() -> None:
+    """benchmarks/sandbox_bench.py (docs/trust-model.md): runs, and finds the sandboxed and
+    the plain renderer's output identical (it asserts so before timing)."""
+    import subprocess
+
+    fixture = Path(__file__).parent / "fixtures" / "project"
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "sandbox_bench.py"), "--project", str(fixture), "--rounds", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sandbox cost: x" in result.stdout

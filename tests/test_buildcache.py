@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from tests.conftest import REPO, cmgen
 _AUDIT = """
 import json, os, sys
 from pathlib import Path
+from typing import Any
 opened = set()
 def hook(event, args):
     if event == "open" and isinstance(args[0], (str, bytes)):
@@ -272,3 +274,50 @@ def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.Mo
     result = cmgen("check", "--env", "dev", project=project_dir)
     assert result.exit_code == 0, result.output
     assert _lookup(Project.load(project_dir), "dev", Options()) is not None  # stored again
+
+
+# --- symlinked input folders inside the project (issue 22.8) --------------------------------
+
+
+def _link_overlay(project: Path) -> Path:
+    real = project / "shared-overlays" / "dev"
+    real.mkdir(parents=True)
+    (real / "kustomization.yaml").write_text("commonAnnotations:\n  team: shop\n")
+    (project / "overlays").mkdir()
+    (project / "overlays" / "dev").symlink_to(Path("..") / "shared-overlays" / "dev")
+    return real / "kustomization.yaml"
+
+
+def _link_partials(project: Path) -> Path:
+    partials = project / "templates" / "_partials"
+    partials.rename(project / "partials")
+    partials.symlink_to(Path("..") / "partials")
+    return project / "partials" / "labels.yaml.j2"
+
+
+@pytest.mark.parametrize(
+    ("link", "edit"),
+    [
+        (_link_overlay, lambda text: text.replace("team: shop", "team: checkout")),
+        (_link_partials, lambda text: text + "    edited: \"yes\"\n"),
+    ],
+    ids=["overlays-env-folder", "templates-subfolder"],
+)
+def test_an_edit_under_a_symlinked_folder_is_not_replayed_as_in_sync(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch, link: Any, edit: Any
+) -> None:
+    """The key follows symlinked folders inside the project, as the build does."""
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(project_dir.parent / "cache"))
+    edited = link(project_dir)
+    assert cmgen("render", "--env", "dev", project=project_dir).exit_code == 0
+    assert cmgen("check", "--env", "dev", project=project_dir).exit_code == 0  # an entry
+    edited.write_text(edit(edited.read_text()))
+    cached = cmgen("check", "--env", "dev", project=project_dir)  # first: a full build stores
+    uncached = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
+    assert uncached.exit_code == 1, uncached.output  # the edit drifts the tree ...
+    assert (cached.exit_code, cached.stderr) == (uncached.exit_code, uncached.stderr)  # ... cached or not
+
+
+def test_the_key_covers_files_under_a_symlinked_folder(project_dir: Path) -> None:
+    edited = _link_overlay(project_dir)
+    assert edited.resolve() in {path.resolve() for path in buildcache.inputs(Project.load(project_dir), Options())}

@@ -71,6 +71,8 @@ def test_a_non_template_file_in_templates_is_refused(project_dir: Path) -> None:
         ("tree: /abs\n", "cmgen.yaml:1:7", "tree must be a relative path inside"),
         ("tree: ''\n", "cmgen.yaml:1:7", "tree must be a relative path inside"),
         ("tree: {a: 1}\n", "cmgen.yaml:1:7", "tree must be a relative path"),
+        ("tree: .cmgen-staging\n", "cmgen.yaml:1:7", "tree must not be inside cmgen's own files"),
+        ("tree: .cmgen-manifest.json/x\n", "cmgen.yaml:1:7", "tree must not be inside cmgen's own"),
         ("crds: 5\n", "cmgen.yaml:1:7", "crds must be a list"),
         ("kubeVersion: 1.30\n", "cmgen.yaml:1:14", "kubeVersion must be a string"),
         ("trees: x\n", "cmgen.yaml:1:1", "unknown setting 'trees'"),

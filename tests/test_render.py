@@ -188,3 +188,41 @@ def test_other_text_is_plain(project_dir: Path) -> None:
 def test_to_json_filter(project_dir: Path) -> None:
     text = _render(project_dir, "x.md.j2", "{{ app.labels | to_json }}\n")
     assert text == '{"tier": "web"}\n'
+
+
+# --- templates are data: Jinja2's sandbox (issue 22.14) ------------------------------------
+
+PAYLOADS = [
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ joiner.__init__.__globals__['__builtins__']['open']('MARKER', 'w') }}",
+    "{{ fail.__globals__ }}",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_template_cannot_reach_python_internals(project_dir: Path, payload: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project_dir)
+    error = _error(project_dir, "evil.yaml.j2", f"kind: ConfigMap\ndata:\n  x: {payload}\n")
+    assert str(error.location) == "templates/evil.yaml.j2:3:1"
+    assert error.message.startswith("not allowed in a template (templates run in a sandbox): ")
+    assert not (project_dir / "MARKER").exists()
+
+
+def test_a_sandboxed_template_through_the_cli_changes_nothing(project_dir: Path, tmp_path: Path) -> None:
+    """The issue's payload end to end: exit 2, one located line, out/ byte-identical, no
+    command run, from a cold and from a warm compiled-template cache."""
+    from tests.conftest import cmgen, snapshot
+
+    marker = tmp_path / "MARKER"
+    _template(project_dir, "app/evil.yaml.j2", f"x: {{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n")
+    before = snapshot(project_dir)
+    for _ in range(2):
+        result = cmgen("render", "--env", "dev", project=project_dir)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+        assert line.startswith("templates/app/evil.yaml.j2:1:1: error: not allowed in a template")
+        assert not marker.exists()
+        assert snapshot(project_dir) == before
+

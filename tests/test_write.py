@@ -270,3 +270,64 @@ def test_os_errors_while_writing_are_located(target: OutputTarget, monkeypatch: 
     with pytest.raises(CmgenError, match="cannot write: No space left on device") as caught:
         write.write(target, FILES)
     assert caught.value.location.file is not None
+
+
+# --- a hand edit of a generated file is overwritten, and said so (issue 22.14, decided) ------
+
+
+def test_a_hand_edited_file_is_overwritten_and_named(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    (target.tree / "a.yaml").write_bytes(b"a: edited\n")
+    written = write.write(target, {**FILES, "sub/b.yaml": OutputFile(b"b: 3\n")})
+    assert written.overwritten == ("week3/day3/a.yaml",)  # b.yaml changed, but was not edited
+    assert (target.tree / "a.yaml").read_bytes() == b"a: 1\n"
+
+
+def test_render_warns_on_stderr_naming_the_overwritten_file(project_dir: Path) -> None:
+    from tests.conftest import cmgen
+
+    configmap = project_dir / "out/dev/week3/day3/app/configmap.yaml"
+    configmap.write_text(configmap.read_text().replace("message: hello", "message: tuned by hand"))
+    result = cmgen("render", "--env", "dev", project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "dev: 4 files in out/dev/week3/day3 (1 changed, 0 removed)\n"
+    assert "dev: overwrote week3/day3/app/configmap.yaml: it was edited by hand since cmgen wrote it\n" in result.stderr
+    assert "tuned by hand" not in configmap.read_text()
+
+
+# --- a write that would remove most of the tree (issue 22.13) -------------------------------
+
+
+def test_a_mass_removal_is_refused_before_any_change(target: OutputTarget) -> None:
+    write.write(target, FILES)
+    before = snapshot(target.root)
+    with pytest.raises(CmgenError, match="refusing to remove 2 of the 3 files cmgen wrote here") as caught:
+        write.write(target, {"a.yaml": OutputFile(b"a: 2\n")}, refuse_mass_removal=True)
+    assert caught.value.location.file == str(target.tree)
+    assert snapshot(target.root) == before
+    assert write.write(target, {**FILES, "run.sh": OutputFile(b"x\n")}, refuse_mass_removal=True).removed == ()
+    assert write.write(target, {"a.yaml": FILES["a.yaml"], "run.sh": FILES["run.sh"]}, refuse_mass_removal=True).removed == (
+        "week3/day3/sub/b.yaml",
+    )  # one of three: not most of the tree
+
+
+def test_all_envs_refuse_a_mass_removal_before_writing_any_env(project_dir: Path) -> None:
+    """prod would lose most of its tree: dev, written first otherwise, is not written either."""
+    from tests.conftest import cmgen
+
+    root = project_dir / "out" / "prod"
+    record = json.loads((root / STATE_FILE).read_text())
+    for number in range(8):
+        extra = root / "week3" / "day3" / "old" / f"{number}.yaml"
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_bytes(b"old: true\n")
+        record["files"][extra.relative_to(root).as_posix()] = hashlib.sha256(b"old: true\n").hexdigest()
+    (root / STATE_FILE).write_text(json.dumps(record))
+    before = snapshot(project_dir / "out")
+    result = cmgen("render", "--all-envs", "--set", "app.message=changed", project=project_dir)
+    assert result.exit_code == 2, result.output
+    assert f"{root}/week3/day3: error: refusing to remove 8 of the 12 files cmgen wrote here" in result.stderr
+    assert snapshot(project_dir / "out") == before
+    allowed = cmgen("render", "--all-envs", "--set", "app.message=changed", "--allow-removals", project=project_dir)
+    assert allowed.exit_code == 0, allowed.output
+    assert not (root / "week3" / "day3" / "old").exists()

@@ -19,7 +19,7 @@ from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import NO_SCHEMA, Finding, has_errors
 from generator.options import Options
-from generator.project import Project
+from generator.project import JOURNAL_FILE, Project
 
 if TYPE_CHECKING:
     from generator import pipeline, render
@@ -58,6 +58,9 @@ def render_command(
     kube_version: str | None = KubeVersionOption,
     crd: list[Path] = CrdOption,
     require_schemas: bool = RequireSchemasOption,
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", help="Allow a render to remove more than half of the files it wrote."
+    ),
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
@@ -80,15 +83,15 @@ def render_command(
         digest = buildcache.key(current, name, options)
         builds.append(_build(current, name, options, renderer))
         buildcache.store(digest, current, name, options, builds[-1])
-    for build in builds:
-        write.check(build.target)  # a symlinked output folder: one line, before any finding
+    for build in builds:  # a symlinked output folder, a tree about to be emptied: one line, first
+        write.check(build.target, build.files, refuse_mass_removal=not allow_removals)
     findings = [finding for build in builds for finding in build.findings]
     _report(findings)
     if has_errors(findings):
         print("cmgen: nothing written: fix the errors above", file=sys.stderr)
         raise typer.Exit(FINDINGS)
     for build in builds:
-        written = write.write(build.target, build.files)
+        written = write.write(build.target, build.files, refuse_mass_removal=not allow_removals)
         where = current.display(build.target.tree)
         print(
             f"{build.env}: {len(build.files)} files in {where} "
@@ -96,6 +99,12 @@ def render_command(
         )
         for name in written.kept:
             print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+        if written.finished:
+            journal = current.display(build.target.root / JOURNAL_FILE)
+            print(f"{build.env}: finished the write an earlier run left halfway ({journal})", file=sys.stderr)
+        for name in written.overwritten:
+            edited = f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it"
+            print(edited, file=sys.stderr)
 
 
 @command("init")
