@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import preflight
+from generator import paths, preflight
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE
 
@@ -87,6 +87,10 @@ def _read(path: Path) -> dict[str, object] | None:
         or not isinstance(journal.get("files", {}), dict)
     ):
         raise CmgenError("cmgen's journal is not one cmgen wrote; delete it", str(path))
+    for key in ("moves", "remove"):
+        for name in _names(journal, key):
+            if why := paths.problem(name):
+                raise CmgenError(f"cmgen's journal names {name!r} in {key!r}: {why}", str(path))
     return journal
 
 

@@ -51,6 +51,18 @@ def test_a_journal_cannot_delete_a_file_cmgen_did_not_write(target: OutputTarget
     assert snapshot(target.root) == before
 
 
+@pytest.mark.parametrize("key", ["moves", "remove"])
+def test_a_journal_naming_a_path_with_a_nul_byte_is_refused_not_a_crash(
+    target: OutputTarget, key: str
+) -> None:
+    path = _journal(target, **{key: ["t/a\x00b.yaml"]})
+    before = snapshot(target.root)
+    with pytest.raises(CmgenError, match="a path cannot contain a NUL byte") as caught:
+        write.recover(target.root)
+    assert caught.value.location.file == str(path)
+    assert snapshot(target.root) == before
+
+
 def test_a_journal_cannot_delete_a_recorded_file_edited_by_hand(target: OutputTarget) -> None:
     (target.tree / "a.yaml").write_bytes(b"edited\n")
     _journal(target, remove=["t/a.yaml"])
