@@ -43,6 +43,7 @@ from generator.errors import CmgenError
 from generator.findings import Finding, Skip
 from generator.manifests import expand_paths
 from generator.project import CONFIG_FILE, Project
+from generator.yamlio.read import read_bytes
 
 if TYPE_CHECKING:
     from generator.options import Options
@@ -133,7 +134,7 @@ def key(project: Project, env: str, options: Options) -> str | None:
 
 
 def _add(digest: Any, role: str, name: Path, path: Path) -> None:
-    data = path.read_bytes()
+    data = read_bytes(path)  # bounded; a FIFO among the inputs is refused, not waited on
     digest.update(f"\0{role} {name} {len(data)}\0".encode())
     digest.update(data)
 

@@ -232,12 +232,25 @@ def test_a_fifo_without_a_writer_does_not_hang(tmp_path: Path) -> None:
 
 
 def test_a_device_among_the_project_crds_is_refused(project_dir: Path) -> None:
+    """/dev/zero lies outside the project: the trust model refuses it before any read."""
     config = project_dir / "cmgen.yaml"
     config.write_text(config.read_text().replace("crds: []", "crds: [/dev/zero]"))
     before = snapshot(project_dir)
     for command in ("render", "check"):
         result = _run([command, "--env", "dev", "--project", str(project_dir)], project_dir)
-        _one_located_error(result, r"^/dev/zero: error: not a regular file")
+        _one_located_error(result, r"^cmgen.yaml:\d+:\d+: error: crds: a path that leads outside the project")
+    assert snapshot(project_dir) == before
+
+
+def test_a_fifo_among_the_project_crds_is_refused_without_hanging(project_dir: Path) -> None:
+    config = project_dir / "cmgen.yaml"
+    config.write_text(config.read_text().replace("crds: []", "crds: [crds.fifo]"))
+    before = snapshot(project_dir)  # before the FIFO: reading it would block the snapshot
+    os.mkfifo(project_dir / "crds.fifo")
+    for command in ("render", "check"):
+        result = _run([command, "--env", "dev", "--project", str(project_dir)], project_dir, timeout=20)
+        _one_located_error(result, r"crds.fifo: error: not a regular file")
+    (project_dir / "crds.fifo").unlink()
     assert snapshot(project_dir) == before
 
 
