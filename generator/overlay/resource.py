@@ -82,6 +82,14 @@ class Resource:
         annotations = self.metadata.get("annotations")
         return annotations if isinstance(annotations, dict) else {}
 
+    def drop_empty_annotations(self) -> None:
+        """Kustomize rewrites the annotations of every object when it removes its build
+        annotations, and an empty or null ``metadata.annotations`` goes (empty labels stay)."""
+        metadata = self.data.get("metadata")
+        if isinstance(metadata, dict) and "annotations" in metadata \
+                and metadata["annotations"] in (None, {}):
+            del metadata["annotations"]
+
 
 def check_unique(resources: list[Resource], what: str) -> None:
     """Two objects with one kind, name and namespace: Kustomize refuses, so do we."""
