@@ -85,6 +85,7 @@ def apply(
         transform.apply(resources)
     for resource in resources:
         if resource.needs_hash:
+            resource.remember_id()
             resource.metadata["name"] = f"{resource.name}-{content_hash(resource.data)}"
     NameReferences().apply(resources)
     for resource in resources:
