@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import cachedir, confine, drift
 from generator.errors import CmgenError
-from generator.findings import Finding, Skip
+from generator.findings import Finding, Override, Skip
 from generator.manifests import expand_paths
 from generator.project import CONFIG_FILE, Project
 from generator.yamlio.read import read_bytes
@@ -57,7 +57,8 @@ DEPENDENCIES = frozenset(
     {"jinja2", "markupsafe", "pyyaml", "jsonschema", "jsonschema_rs", "kubernetes_validate"}
 )
 KEEP = 64
-# Finding's fields but ``skip`` (stored as [reason, severity] or null), and their types.
+# Finding's fields but ``skip`` and ``override`` (each stored as [reason, severity, setting,
+# line] or null), and their types.
 _FINDING_FIELDS = ("file", "line", "column", "severity", "rule", "resource", "message", "hint", "origin")
 _FINDING_TYPES = (str, int, int, str, str, str, str, str, str)
 _SEVERITIES = ("error", "warning", "info")
@@ -185,25 +186,37 @@ def _decode(data: Any) -> Entry | None:
 
 
 def _encode(finding: Finding) -> list[Any]:
-    skip = finding.skip
     row: list[Any] = [getattr(finding, name) for name in _FINDING_FIELDS]
-    return [*row, None if skip is None else [skip.reason, skip.severity]]
+    extra = [None if note is None else [note.reason, note.severity, note.setting, note.line]
+             for note in (finding.skip, finding.override)]
+    return [*row, *extra]
 
 
 def _decode_finding(row: Any) -> Finding | None:
     if not (
         isinstance(row, list)
-        and len(row) == len(_FINDING_TYPES) + 1
+        and len(row) == len(_FINDING_TYPES) + 2
         and all(isinstance(value, kind) for value, kind in zip(row, _FINDING_TYPES))
         and row[3] in _SEVERITIES
     ):
         return None
-    finding, skip = Finding(*row[:-1]), row[-1]
-    if skip is None:
-        return finding
-    if isinstance(skip, list) and len(skip) == 2 and isinstance(skip[0], str) and skip[1] in _SEVERITIES:
-        return replace(finding, skip=Skip(skip[0], skip[1]))
-    return None
+    finding = Finding(*row[:-2])
+    skip, override = row[-2:]
+    if skip is not None:
+        if not _is_note(skip):
+            return None
+        finding = replace(finding, skip=Skip(*skip))
+    if override is not None:
+        if not _is_note(override):
+            return None
+        finding = replace(finding, override=Override(*override))
+    return finding
+
+
+def _is_note(value: Any) -> bool:
+    """[reason, severity, setting, line], as ``_encode`` stores a skip or an override."""
+    return (isinstance(value, list) and len(value) == 4 and isinstance(value[0], str)
+            and value[1] in _SEVERITIES and isinstance(value[2], str) and isinstance(value[3], int))
 
 
 def _prune(folder: Path) -> None:

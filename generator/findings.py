@@ -18,11 +18,26 @@ NO_SCHEMA = "no-schema"
 
 @dataclass(frozen=True)
 class Skip:
-    """Why an object skips the rule of a finding (its annotation's reason), and the severity
-    the finding has where it is not skipped. A skipped finding is reported as ``info``."""
+    """Why the rule of a finding is skipped (an annotation's reason, or a project setting's),
+    and the severity the finding has where it is not skipped. A skipped finding is reported
+    as ``info``. ``setting`` is empty for an annotation on the object, else the file of the
+    project setting (``cmgen.yaml``), and ``line`` its line there."""
 
     reason: str
     severity: Severity
+    setting: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Override:
+    """A project setting (in file ``setting``, at ``line``) gave the finding its severity,
+    for ``reason``; ``severity`` is the rule's own."""
+
+    reason: str
+    severity: Severity
+    setting: str
+    line: int
 
 
 @dataclass(frozen=True, order=True)
@@ -38,6 +53,7 @@ class Finding:
     origin: str = ""
     # Not compared (None does not order against a Skip); ``severity`` is "info" when set.
     skip: Skip | None = field(default=None, compare=False)
+    override: Override | None = field(default=None, compare=False)
 
     def text(self) -> str:
         """``FILE:LINE:COL: SEVERITY[RULE] KIND/NAME: message [skipped: reason]``, then
@@ -46,13 +62,21 @@ class Finding:
         resource = f" {self.resource}:" if self.resource else ""
         line = f"{where}: {self.severity}[{self.rule}]{resource} {self.message}"
         if self.skip is not None:
-            line += f" [skipped: {self.skip.reason}]"
+            where = f" by {self.skip.setting}:{self.skip.line}" if self.skip.setting else ""
+            line += f" [skipped{where}: {self.skip.reason}]"
+        if self.override is not None:
+            override = self.override
+            line += (f" [{self.severity} by {override.setting}:{override.line}, rule default "
+                     f"{override.severity}: {override.reason}]")
         if self.origin:
             line += f" (from {self.origin})"
         return line
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value not in ("", None)}
+        found = {key: value for key, value in asdict(self).items() if value not in ("", None)}
+        if self.skip is not None and not self.skip.setting:  # an annotation's: no setting
+            found["skip"] = {"reason": self.skip.reason, "severity": self.skip.severity}
+        return found
 
 
 def has_errors(findings: list[Finding]) -> bool:

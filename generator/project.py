@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import confine, paths, yamlio
+from generator import confine, lintsettings, paths, yamlio
 from generator.errors import CmgenError
+from generator.lintsettings import RuleSetting
 
 CONFIG_FILE = "cmgen.yaml"
 TEMPLATE_SUFFIX = ".j2"
@@ -31,7 +32,7 @@ DEFAULT_TREE = "week3/day3"
 DEFAULT_KUBE_VERSION = "1.35"
 
 _ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs"}
+_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs", "lint"}
 _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
@@ -56,6 +57,7 @@ class Config:
     kube_version: str = DEFAULT_KUBE_VERSION
     crds: tuple[Path, ...] = field(default_factory=tuple)
     docs: bool = False  # the tutorial's report, charts and scripts in every env's tree
+    lint: tuple[RuleSetting, ...] = ()  # project-level lint settings (``lintsettings``)
 
 
 @dataclass(frozen=True)
@@ -246,4 +248,7 @@ def _read_config(path: Path, root: Path) -> Config:
         except CmgenError as error:
             line, column = yamlio.locate(text, 0, ["crds", index])
             raise CmgenError(f"crds: {error.message}", display, line, column) from None
-    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))
+    lint = lintsettings.read(data.get("lint"), text, display)
+    return Config(
+        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False), lint=lint
+    )

@@ -88,9 +88,10 @@ def sarif_text(
     error: CmgenError | None = None,
 ) -> str:
     """SARIF 2.1.0: one run, the rules that can fire, results with physical locations; a
-    finding skipped by annotation is a result suppressed in source. ``error``: the run
-    stopped on bad input; its invocation failed, with the error as a tool execution
-    notification (SARIF 3.20.21), so a CI parser still gets a valid log."""
+    finding skipped by annotation is a result suppressed in source, one skipped by a project
+    setting is suppressed externally (in ``cmgen.yaml``). ``error``: the run stopped on bad
+    input; its invocation failed, with the error as a tool execution notification (SARIF
+    3.20.21), so a CI parser still gets a valid log."""
     ordered = sorted(findings)
     rule_ids = list(rules) + sorted({finding.rule for finding in ordered} - set(rules))
     position = {rule_id: number for number, rule_id in enumerate(rule_ids)}
@@ -143,7 +144,7 @@ def _sarif_result(finding: Finding, position: Mapping[str, int]) -> dict[str, An
     message = f"{finding.resource}: {finding.message}" if finding.resource else finding.message
     uri = finding.file.removeprefix("./")
     skip = finding.skip
-    return {
+    result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": position[finding.rule],
         "level": _SARIF_LEVEL[finding.severity if skip is None else skip.severity],
@@ -158,8 +159,21 @@ def _sarif_result(finding: Finding, position: Mapping[str, int]) -> dict[str, An
         ],
         "suppressions": [] if skip is None else [_suppression(skip)],
     }
+    if finding.override is not None:
+        # The level is the project's; the rule's own and the reason go in the property bag.
+        result["properties"] = {"cmgen": {"ruleLevel": _SARIF_LEVEL[finding.override.severity],
+                                          "setting": finding.override.setting,
+                                          "line": finding.override.line,
+                                          "reason": finding.override.reason}}
+    return result
 
 
-def _suppression(skip: Skip) -> dict[str, str]:
-    # "accepted": cmgen honours only a skip that gives its reason, committed with the object.
-    return {"kind": "inSource", "status": "accepted", "justification": skip.reason}
+def _suppression(skip: Skip) -> dict[str, Any]:
+    # "accepted": cmgen honours only a skip that gives its reason, committed with the object
+    # (inSource) or in the project's cmgen.yaml (external, located there).
+    if not skip.setting:
+        return {"kind": "inSource", "status": "accepted", "justification": skip.reason}
+    location = {"physicalLocation": {"artifactLocation": {"uri": skip.setting},
+                                     "region": {"startLine": skip.line}}}
+    return {"kind": "external", "status": "accepted", "justification": skip.reason,
+            "location": location}

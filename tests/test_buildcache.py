@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator import buildcache, pipeline
-from generator.findings import Finding, Skip
+from generator.findings import Finding, Override, Skip
 from generator.options import Options
 from generator.project import Project
 from tests.conftest import REPO, cmgen
@@ -177,16 +177,21 @@ def test_an_entry_replays_the_findings_of_its_build(project_dir: Path) -> None:
     build = pipeline.build(project, "dev")
     build.findings.append(Finding("a.yaml", 3, 5, "error", "some-rule", "Pod/x", "msg", "hint", "t.j2:2"))
     build.findings.append(Finding("a.yaml", 4, 1, "info", "other", "Pod/x", "m", skip=Skip("why", "warning")))
+    build.findings.append(Finding("a.yaml", 5, 1, "info", "third", "Pod/x", "m",
+                                  skip=Skip("set", "warning", "cmgen.yaml", 7)))
+    build.findings.append(Finding("a.yaml", 6, 1, "error", "fourth", "Pod/x", "m",
+                                  override=Override("raised", "warning", "cmgen.yaml", 9)))
     _store(project, "dev", Options(), build)
     entry = _lookup(project, "dev", Options())
     assert entry is not None
     assert entry.findings == build.findings
     assert [finding.skip for finding in entry.findings] == [finding.skip for finding in build.findings]
+    assert [f.override for f in entry.findings] == [f.override for f in build.findings]
     assert set(entry.files) == set(build.files)
 
 
 def test_an_entry_stores_every_field_of_a_finding() -> None:
-    assert [field.name for field in fields(Finding)] == [*buildcache._FINDING_FIELDS, "skip"]
+    assert [field.name for field in fields(Finding)] == [*buildcache._FINDING_FIELDS, "skip", "override"]
 
 
 def test_off_stores_and_finds_nothing(project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

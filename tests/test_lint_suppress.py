@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from tests.lintcase import container, findings, hardened, load
 
-from generator.findings import Skip
-from generator.lint import suppress
+from generator.errors import CmgenError
+from generator.findings import Override, Skip
+from generator.lint import lint, suppress
 from generator.lint.rules import BY_ID
+from generator.lintsettings import Level, RuleSetting
 
 
 def _with(annotations: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,3 +96,62 @@ def test_parse_and_reasons() -> None:
         "automount-token": "token needed",
         "seccomp": "legacy",
     }
+
+
+# --- project settings (lint: rules: in cmgen.yaml) ---------------------------------------
+
+
+def _setting(rule: str = "read-only-root-fs", severity: Level = "off", reason: str = "r",
+             paths: tuple[str, ...] = (), kinds: tuple[str, ...] = (), line: int = 3,
+             ) -> RuleSetting:
+    return RuleSetting(rule, severity, reason, paths, kinds, "cmgen.yaml", line, 7, line, 13)
+
+
+def test_a_project_setting_turns_a_rule_off_with_its_reason() -> None:
+    [finding] = lint(load(*_with({})), [_setting(reason="the cache is on a volume")])
+    assert finding.severity == "info"
+    assert finding.skip == Skip("the cache is on a volume", "warning", "cmgen.yaml", 3)
+    assert " [skipped by cmgen.yaml:3: the cache is on a volume]" in finding.text()
+
+
+def test_a_project_setting_changes_the_severity_with_its_reason() -> None:
+    [finding] = lint(load(*_with({})), [_setting(severity="error", reason="prod policy")])
+    assert finding.severity == "error"
+    assert finding.override == Override("prod policy", "warning", "cmgen.yaml", 3)
+    assert finding.skip is None
+    assert " [error by cmgen.yaml:3, rule default warning: prod policy]" in finding.text()
+
+
+def test_a_project_setting_applies_only_to_its_paths_and_kinds() -> None:
+    for setting in (_setting(paths=("elsewhere/*",)), _setting(kinds=("StatefulSet",))):
+        [finding] = lint(load(*_with({})), [setting])
+        assert (finding.severity, finding.skip) == ("warning", None)
+    [finding] = lint(load(*_with({})), [_setting(paths=("test.*",), kinds=("Deployment",))])
+    assert finding.severity == "info"
+
+
+def test_the_last_matching_setting_counts() -> None:
+    settings = [_setting(severity="error", line=3), _setting(reason="later", line=7)]
+    [finding] = lint(load(*_with({})), settings)
+    assert finding.skip == Skip("later", "warning", "cmgen.yaml", 7)
+
+
+def test_an_annotation_wins_over_a_project_setting() -> None:
+    objects = _with({"cmgen.io/lint-skip.read-only-root-fs": "nginx writes /var/cache"})
+    [finding] = lint(load(*objects), [_setting(severity="error")])
+    assert finding.skip == Skip("nginx writes /var/cache", "warning")
+
+
+def test_an_unknown_rule_in_a_setting_is_located_with_a_suggestion() -> None:
+    with pytest.raises(CmgenError) as caught:
+        lint(load(*_with({})), [_setting(rule="read-only-rootfs", line=5)])
+    assert caught.value.message == (
+        "unknown lint rule 'read-only-rootfs' (did you mean 'read-only-root-fs'?)")
+    location = caught.value.location
+    assert (location.file, location.line, location.column) == ("cmgen.yaml", 5, 13)
+
+
+def test_the_suppression_rules_cannot_be_configured() -> None:
+    with pytest.raises(CmgenError) as caught:
+        lint(load(*_with({})), [_setting(rule="lint-skip-reason")])
+    assert "lint-skip-reason cannot be configured" in caught.value.message

@@ -249,7 +249,8 @@ def _report(findings: list[Finding]) -> None:
             skipped += 1
     if skipped:
         print(
-            f"cmgen: {skipped} lint finding(s) skipped by annotation with a reason (see: cmgen lint)",
+            f"cmgen: {skipped} lint finding(s) skipped with a reason, by annotation or in "
+            f"cmgen.yaml (see: cmgen lint)",
             file=sys.stderr,
         )
     if unvalidated:

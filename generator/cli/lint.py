@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from generator import report
@@ -9,6 +11,7 @@ from generator.cli.app import BAD_INPUT, FINDINGS, OK, command, echo_lines
 from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
 from generator.manifests import by_tree, load_paths
+from generator.project import Project
 
 
 def rule_infos() -> dict[str, report.RuleInfo]:
@@ -27,6 +30,7 @@ def lint_command(
 ) -> None:
     """Lint manifests: references between objects, API-server rules, hardening.
 
+    Inside a project, the lint settings of its cmgen.yaml apply.
     Exit 0 without errors (warnings allowed), 1 with errors, 2 on bad input.
     """
     from generator.lint import RULES, lint
@@ -39,7 +43,10 @@ def lint_command(
     try:
         if not paths:
             raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
-        findings = sorted(finding for group in by_tree(load_paths(paths)) for finding in lint(group))
+        project = Project.find(Path.cwd())
+        settings = project.config.lint if project is not None else ()
+        groups = by_tree(load_paths(paths))
+        findings = sorted(finding for group in groups for finding in lint(group, settings))
     except CmgenError as error:  # bad input: the document still comes, carrying the error
         if output != "text":
             typer.echo(_document(output, [], error), nl=False)

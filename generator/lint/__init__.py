@@ -1,22 +1,27 @@
 """Lint: cross-resource and hardening checks over a set of manifests.
 
-``lint(manifests)`` builds the index once, runs every rule of ``RULES`` and returns the
-findings sorted; a finding on an object that skips its rule (see ``suppress``) comes back
-with severity ``info`` and a ``Skip`` (the reason, the severity it would have), never dropped.
+``lint(manifests, settings)`` builds the index once, runs every rule of ``RULES`` and
+returns the findings sorted; a finding on an object that skips its rule, or whose rule a
+project setting turns off (see ``suppress``), comes back with severity ``info`` and a
+``Skip`` (the reason, the severity it would have), never dropped; one whose severity a
+setting changes has it, with an ``Override`` (the reason, the rule's own severity).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from generator.findings import Finding, Skip
 from generator.lint import suppress
 from generator.lint.index import Index
 from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
+from generator.lintsettings import RuleSetting
 from generator.manifests import Manifest
 
 
-def lint(manifests: list[Manifest]) -> list[Finding]:
+def lint(manifests: list[Manifest], settings: Sequence[RuleSetting] = ()) -> list[Finding]:
+    suppress.check_settings(settings, BY_ID, UNSKIPPABLE)
     index = Index.build(manifests)
     hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
     # Locating a finding parses its file; grouped by file, each file is parsed once.
@@ -28,13 +33,17 @@ def lint(manifests: list[Manifest]) -> list[Finding]:
         if key not in skips:
             skips[key] = suppress.reasons(hit.manifest, BY_ID)
         reason = skips[key].get(rule.id) if rule.id not in UNSKIPPABLE else None
+        setting = None if reason else suppress.setting_for(settings, rule.id, hit.manifest)
+        off = bool(reason) or (setting is not None and setting.severity == "off")
         # A skipped finding is counted, not shown, by render and check: its template line
         # (a second parse of the rendered text) would be wasted (~1/3 of a check's lint stage).
         finding = hit.manifest.finding(
-            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint, traced=not reason
+            rule.severity, rule.id, hit.message, hit.path, hint=rule.hint, traced=not off
         )
         if reason:
             finding = replace(finding, severity="info", skip=Skip(reason, finding.severity))
+        elif setting is not None:
+            finding = suppress.configured(finding, setting)
         findings.append(finding)
     return sorted(findings)
 

@@ -1,4 +1,5 @@
-"""Skipping a rule for one object, by annotation and always with a reason.
+"""Skipping a rule, always with a reason: for one object by annotation, or for the project
+(some files, some kinds) in ``cmgen.yaml`` (``generator.lintsettings``).
 
 cmgen's own form is one annotation per rule on the object's ``metadata.annotations``::
 
@@ -14,15 +15,26 @@ skipped only when all of them are. A skip never hides a finding: it is reported 
 severity ``info`` and its reason. A skip without a reason is ignored and reported itself
 (``lint-skip-reason``); a cmgen skip naming no rule is reported (``lint-skip-unknown``).
 Annotations of the object itself count (for workloads: not those of the pod template).
+
+A project setting (``lint: rules:`` in ``cmgen.yaml``) turns a rule ``off`` (its findings
+are reported as skipped, like an annotation's, with the setting's reason) or gives its
+findings another severity; an annotation on the object wins over it. The two suppression
+rules themselves cannot be configured, and a setting naming no rule is an error located
+in ``cmgen.yaml``.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from generator.errors import CmgenError
+from generator.findings import Finding, Override
+from generator.findings import Skip as Skipped
 from generator.lint.index import Index, mapping
+from generator.lintsettings import RuleSetting
 from generator.lint.registry import Hit, Rule
 from generator.manifests import Manifest
 
@@ -97,3 +109,39 @@ def unknown(index: Index, rules: Mapping[str, Rule]) -> Iterator[Hit]:
                     f"{skip.key} names no lint rule (see `cmgen lint --rules`)",
                     ("metadata", "annotations", skip.key),
                 )
+
+
+def check_settings(
+    settings: Sequence[RuleSetting], rules: Mapping[str, Rule], fixed: Collection[str]
+) -> None:
+    """Every project setting names a rule that can be configured."""
+    for setting in settings:
+        where = (setting.file, setting.rule_line, setting.rule_column)
+        if setting.rule in fixed:
+            raise CmgenError(f"{setting.rule} cannot be configured: it reports skips "
+                             "themselves", *where)
+        if setting.rule not in rules:
+            close = difflib.get_close_matches(setting.rule, list(rules), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else " (see `cmgen lint --rules`)"
+            raise CmgenError(f"unknown lint rule {setting.rule!r}{hint}", *where)
+
+
+def setting_for(settings: Sequence[RuleSetting], rule: str, manifest: Manifest) -> RuleSetting | None:
+    """The project setting that applies to a finding of ``rule`` on ``manifest``: the last
+    one that matches."""
+    found = None
+    for setting in settings:
+        if setting.applies(rule, manifest.source.name, manifest.kind):
+            found = setting
+    return found
+
+
+def configured(finding: Finding, setting: RuleSetting) -> Finding:
+    """The finding as the project setting has it: skipped (``off``) or at its severity."""
+    if setting.severity == "off":
+        skip = Skipped(setting.reason, finding.severity, setting.file, setting.line)
+        return replace(finding, severity="info", skip=skip)
+    if setting.severity == finding.severity:
+        return finding
+    override = Override(setting.reason, finding.severity, setting.file, setting.line)
+    return replace(finding, severity=setting.severity, override=override)

@@ -4,7 +4,8 @@ The order is Kustomize's (``kusttarget.go`` ``accumulateTarget`` and
 ``configureBuiltinTransformers``): resources, then generators, then the transformers
 patchesStrategicMerge, patches, namespace, namePrefix/nameSuffix, labels + commonLabels,
 commonAnnotations, patchesJson6902, replicas, images; then hash suffixes, then name
-references are fixed.
+references are fixed; last, an empty ``metadata.annotations`` is dropped, as Kustomize
+drops it when it removes its build annotations.
 
 Where objects go: base objects keep their file and order; objects from the overlay's
 ``resources:`` files go to ``k8s-manifests/overlay/<file>`` (the path inside the overlay
@@ -84,8 +85,11 @@ def apply(
         transform.apply(resources)
     for resource in resources:
         if resource.needs_hash:
+            resource.remember_id()
             resource.metadata["name"] = f"{resource.name}-{content_hash(resource.data)}"
     NameReferences().apply(resources)
+    for resource in resources:
+        resource.drop_empty_annotations()
     check_unique(resources, "the overlay")
     return [Placed(resource.file, resource.data, resource.extra.get("source")) for resource in resources]
 

@@ -3,11 +3,14 @@
 Data comes from ``envs`` files, then ``literals``, then ``files`` (a repeated key is an
 error). Literal values lose one pair of surrounding quotes; env files keep values
 verbatim, skip blank and ``#`` lines and trim leading blanks; a file that is not UTF-8
-goes to ``binaryData``. Secrets hold everything base64-encoded. ``behavior: merge`` or
-``replace`` changes the existing ConfigMap/Secret of that name and namespace, keeping its
-name (and its hash suffix or not); ``create`` (the default) refuses to clash. Unlike
-Kustomize, an env line without ``=`` (read from cmgen's own environment) is an error.
-An entry's labels/annotations override the global ones; either can disable the hash.
+goes to ``binaryData``. Secrets hold everything base64-encoded. Base64 is kyaml's
+``encodeBase64``: a value of 52 bytes or more (70 base64 characters or more) is cut into
+lines of 70 characters, each ending in a newline, the last one included; the hash covers
+those newlines too. ``behavior: merge`` or ``replace`` changes the existing
+ConfigMap/Secret of that name and namespace, keeping its name (and its hash suffix or
+not); ``create`` (the default) refuses to clash. Unlike Kustomize, an env line without
+``=`` (read from cmgen's own environment) is an error. An entry's labels/annotations
+override the global ones; either can disable the hash.
 """
 
 from __future__ import annotations
@@ -109,8 +112,15 @@ class GeneratorArgs:
         existing.data = obj
 
 
+_LINE = 70
+
+
 def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
+    """kyaml's ``encodeBase64`` (``kyaml/yaml/datamap.go``), byte for byte."""
+    text = base64.b64encode(raw).decode("ascii")
+    if len(text) < _LINE:
+        return text
+    return "".join(f"{text[i:i + _LINE]}\n" for i in range(0, len(text), _LINE))
 
 
 def read_options(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Options:

@@ -24,6 +24,7 @@ class Namespace:
         if not self.namespace:
             return
         for resource in resources:
+            resource.remember_id()
             gvk = resource.gvk
             if not is_cluster_scoped(gvk):
                 resource.metadata["namespace"] = self.namespace

@@ -28,6 +28,7 @@ class Patch:
     spec: PatchSpec
     strategic: tuple[dict[str, Any], ...] = ()
     json_ops: tuple[dict[str, Any], ...] = ()
+    legacy: str = ""
 
     @classmethod
     def parse(cls, spec: PatchSpec, legacy: str = "") -> Patch:
@@ -37,14 +38,14 @@ class Patch:
             if ops is not None:
                 if spec.target is None:
                     raise spec.spot.error("a JSON patch needs a 'target'")
-                return cls(spec, json_ops=tuple(ops))
+                return cls(spec, json_ops=tuple(ops), legacy=legacy)
         docs = _strategic(spec, text)
         if docs is None:
             raise spec.spot.error(
                 f"cannot read {_where(spec)} as a strategic-merge or a JSON patch "
                 "(a JSON patch is a list of operations; a strategic-merge patch is an "
                 "object with a kind)")
-        return cls(spec, strategic=tuple(docs))
+        return cls(spec, strategic=tuple(docs), legacy=legacy)
 
     def apply(self, resources: list[Resource], nav: Navigator) -> list[Resource]:
         if self.json_ops:
@@ -69,6 +70,8 @@ class Patch:
         return chosen
 
     def _json(self, resource: Resource) -> None:
+        if self.legacy != "json6902":  # Kustomize's legacy transformer stores no id
+            resource.remember_id()
         try:
             resource.data = jsonpatch.apply(resource.data, list(self.json_ops))
         except jsonpatch.JsonPatchError as exc:
@@ -78,6 +81,8 @@ class Patch:
     def _merge(self, resource: Resource, doc: dict[str, Any], index: int,
                nav: Navigator) -> Resource | None:
         before = resource.current
+        if self.spec.allow_name_change or self.spec.allow_kind_change:
+            resource.remember_id()
         patch = dict(doc)
         if self.spec.target is not None:
             patch["apiVersion"] = resource.data.get("apiVersion")

@@ -1,7 +1,8 @@
 """``namePrefix:`` / ``nameSuffix:``: Kustomize's PrefixSuffixTransformer.
 
 Every ``metadata.name`` gets the prefix and suffix, except CRDs, APIServices and
-Namespaces; references to the renamed objects are fixed later (``nameref``).
+Namespaces; references to the renamed objects are fixed later (``nameref``), which
+is why each renaming is remembered.
 """
 
 from __future__ import annotations
@@ -26,5 +27,13 @@ class PrefixSuffix:
             if any(rule.selects(gvk) for rule in skip):
                 continue
             metadata = resource.metadata
-            if "name" in metadata:
-                metadata["name"] = f"{self.prefix}{metadata['name'] or ''}{self.suffix}"
+            # Kustomize's prefix transformer runs over every object, then its suffix
+            # transformer: each stores the id it is about to change.
+            for affix, prefix in ((self.prefix, True), (self.suffix, False)):
+                if not affix:
+                    continue
+                (resource.prefixes if prefix else resource.suffixes).append(affix)
+                resource.remember_id()
+                if "name" in metadata:
+                    name = str(metadata["name"] or "")
+                    metadata["name"] = f"{affix}{name}" if prefix else f"{name}{affix}"

@@ -2,7 +2,10 @@
 
 A ``Resource`` is the engine's private, mutable copy of one object. Its ``origin`` is the
 identity before any transform (Kustomize's ``OrgId``): patches without a target, name
-references and generator behaviours are resolved against it.
+references and generator behaviours are resolved against it. ``history`` is Kustomize's
+``PrevIds``: the id stored by each transform that may rename (namespace, prefix, suffix,
+a ``patches`` JSON patch, a patch allowed to change the name or kind, the hash suffix),
+oldest first; name references find their targets by it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ class Resource:
     where: tuple[str, int | None] = ("", None)
     """Where the object came from, for errors: (file, line)."""
     extra: dict[str, Any] = field(default_factory=dict)
+    history: list[ResId] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    """The name prefixes (and suffixes) added, as Kustomize records them for name references."""
+    suffixes: list[str] = field(default_factory=list)
 
     @classmethod
     def make(cls, data: dict[str, Any], file: str, where: tuple[str, int | None]) -> Resource:
@@ -58,6 +65,10 @@ class Resource:
     @property
     def current(self) -> ResId:
         return res_id(self.data)
+
+    def remember_id(self) -> None:
+        """Kustomize's ``StorePreviousId``: called before a transform that may rename."""
+        self.history.append(self.current)
 
     @property
     def gvk(self) -> Gvk:
@@ -81,6 +92,14 @@ class Resource:
     def annotations(self) -> dict[str, Any]:
         annotations = self.metadata.get("annotations")
         return annotations if isinstance(annotations, dict) else {}
+
+    def drop_empty_annotations(self) -> None:
+        """Kustomize rewrites the annotations of every object when it removes its build
+        annotations, and an empty or null ``metadata.annotations`` goes (empty labels stay)."""
+        metadata = self.data.get("metadata")
+        if isinstance(metadata, dict) and "annotations" in metadata \
+                and metadata["annotations"] in (None, {}):
+            del metadata["annotations"]
 
 
 def check_unique(resources: list[Resource], what: str) -> None:

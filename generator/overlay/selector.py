@@ -1,7 +1,10 @@
-"""Patch targets: Kustomize's ``Selector`` (GVK, regex name/namespace, label selectors).
+"""Patch targets: Kustomize's ``Selector`` (regex GVK, name, namespace; label selectors).
 
-As in ``resmap.Select``, a name or namespace is a whole-string regular expression tried
-against the original and the current value, and an absent namespace means ``default``.
+As in ``types.SelectorRegex`` and ``resmap.Select``, group, version, kind, name and
+namespace are whole-string regular expressions (``kind: Deployment|StatefulSet``). Name
+and namespace are tried against the original and the current value; an absent namespace
+means ``default``, and a cluster-scoped object's namespace is ``_non_namespaceable_``
+(so ``namespace: default`` does not select a ClusterRole). The GVK is the current one.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 
 from generator.overlay.gvk import Gvk
 from generator.overlay.reader import Reader, Spot
-from generator.overlay.resource import Resource
+from generator.overlay.resource import ResId, Resource, is_cluster_scoped
 
 _FIELDS = ("group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector")
+_NOT_NAMESPACED = "_non_namespaceable_"
 _SET = re.compile(r"^\s*(!)?\s*([^\s!=,()]+)\s*(?:(==|=|!=)\s*([^\s,()]*)|\s+(in|notin)\s*\(([^)]*)\))?\s*$")
 
 
@@ -78,19 +82,19 @@ class Selector:
     spot: Spot
 
     def select(self, resources: list[Resource]) -> list[Resource]:
-        name = _regex(self.name, self.spot)
-        namespace = _regex(self.namespace, self.spot)
+        group, version, kind, name, namespace = (_regex(pattern, self.spot) for pattern in (
+            self.gvk.group, self.gvk.version, self.gvk.kind, self.name, self.namespace))
         chosen = []
         for resource in resources:
             current, origin = resource.current, resource.origin
-            if namespace and not (
-                namespace.fullmatch(origin.effective_namespace)
-                or namespace.fullmatch(current.effective_namespace)
-            ):
+            if namespace and not (namespace.fullmatch(_namespace(origin))
+                                  or namespace.fullmatch(_namespace(current))):
                 continue
             if name and not (name.fullmatch(origin.name) or name.fullmatch(current.name)):
                 continue
-            if not self.gvk.selects(current.gvk):
+            gvk = current.gvk
+            if not all(pattern is None or pattern.fullmatch(value) for pattern, value in (
+                    (group, gvk.group), (version, gvk.version), (kind, gvk.kind))):
                 continue
             if not all(req.matches(resource.labels()) for req in self.labels):
                 continue
@@ -109,7 +113,22 @@ class Selector:
 
 
 def _show(requirements: tuple[Requirement, ...]) -> str:
-    return ",".join(f"{r.key}{r.op}{'|'.join(r.values)}" for r in requirements)
+    """The requirements as a label selector is written: ``a=b,c!=d,e in (x,y),!f,g``."""
+    parts = []
+    for r in requirements:
+        if r.op == "exists":
+            parts.append(r.key)
+        elif r.op == "!":
+            parts.append(f"!{r.key}")
+        elif r.op in ("in", "notin"):
+            parts.append(f"{r.key} {r.op} ({','.join(r.values)})")
+        else:
+            parts.append(f"{r.key}{r.op}{r.values[0]}")
+    return ",".join(parts)
+
+
+def _namespace(rid: ResId) -> str:
+    return _NOT_NAMESPACED if is_cluster_scoped(rid.gvk) else rid.effective_namespace
 
 
 def _regex(pattern: str, spot: Spot) -> re.Pattern[str] | None:
@@ -134,6 +153,6 @@ def read_selector(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Se
         if fields["annotationSelector"] else (),
         spot,
     )
-    _regex(selector.name, reader.spot((*path, "name")))
-    _regex(selector.namespace, reader.spot((*path, "namespace")))
+    for key in ("group", "version", "kind", "name", "namespace"):
+        _regex(fields[key], reader.spot((*path, key)))
     return selector

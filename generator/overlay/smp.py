@@ -17,7 +17,10 @@
 - A patch value whose kind (mapping, list, scalar) differs from the object's is an error.
 
 Kustomize copies ``$setElementOrder``, ``$retainKeys`` and ``$deleteFromPrimitiveList``
-into its output unprocessed (which the API server then rejects); cmgen refuses them.
+into its output unprocessed (which the API server then rejects); cmgen refuses them. So
+is any directive inside a list that is replaced, not merged (no merge key: ``envFrom``,
+a NetworkPolicy's ``ingress``, every list of a custom resource): Kustomize copies a
+``{$patch: replace}`` element there into the output as a list item.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from generator.overlay import listmerge
 from generator.overlay.schema_nav import Navigator, Schema
 
 DELETE = object()
+_DIRECTIVES = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")
 """Returned when the patch deletes the value it was merged into."""
 
 
@@ -114,7 +118,8 @@ class _Merger:
     ) -> list[Any]:
         rule = self.nav.list_rule(schema)
         if not rule.merge:
-            return copy.deepcopy([item for item in patch if not _is_directive(item, "replace")])
+            _refuse_directives(patch, path)
+            return copy.deepcopy(patch)
         if dest is None:
             dest = patch  # kyaml: the patch's list, directives and all, merges with itself
         elif _first_directive(patch) is not None:
@@ -183,8 +188,20 @@ def _union(patch: list[Any], dest: list[Any]) -> list[Any]:
     return out
 
 
-def _is_directive(item: Any, name: str) -> bool:
-    return isinstance(item, dict) and item.get("$patch") == name and len(item) == 1
+def _refuse_directives(value: Any, path: tuple[str | int, ...]) -> None:
+    """A directive anywhere in a list that is replaced: Kustomize copies it as data."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_directives(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and key.startswith(_DIRECTIVES):
+                raise SmpError(
+                    f"{key!r} in a list without a merge key is not supported: the list is "
+                    "replaced as a whole, and Kustomize copies the directive into the "
+                    "output as data (the API server rejects it); write the list without it",
+                    (*path, key))
+            _refuse_directives(item, (*path, key))
 
 
 def _text(value: Any) -> str:
