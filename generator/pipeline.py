@@ -131,7 +131,8 @@ def _build(
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)
-        result.files.update(docs.generate(result.manifests, tree, env, result.files))
+        settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
+        result.files.update(docs.generate(result.manifests, tree, env, result.files, settings))
     return result
 
 

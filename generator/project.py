@@ -33,8 +33,10 @@ _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
     ("crds", list, "a list of paths"),
-    ("docs", bool, "true or false"),
+    ("docs", (bool, dict), "true, false or a mapping such as {language: ko}"),
 )
+# Languages the docs stage writes its report in (docs: {language: ko}); English by default.
+DOCS_LANGUAGES = ("en", "ko")
 
 
 def check_env_name(name: str) -> str:
@@ -53,6 +55,7 @@ class Config:
     kube_version: str = DEFAULT_KUBE_VERSION
     crds: tuple[Path, ...] = field(default_factory=tuple)
     docs: bool = False  # the tutorial's report, charts and scripts in every env's tree
+    docs_language: str = "en"  # of the report: one of DOCS_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -218,4 +221,18 @@ def _read_config(path: Path, root: Path) -> Config:
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
     crds = tuple(root / str(entry) for entry in data.get("crds", []))
-    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False))
+    docs, language = _docs(data.get("docs", False), text)
+    return Config(tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language)
+
+
+def _docs(setting: bool | dict[str, object], text: str) -> tuple[bool, str]:
+    """``docs: true`` (English), ``false``, or ``{language: ko}`` (on, in that language)."""
+    if isinstance(setting, bool):
+        return setting, "en"
+    for key, value in setting.items():
+        if key != "language" or value not in DOCS_LANGUAGES:
+            line, column = yamlio.locate(text, 0, ["docs", key])
+            raise CmgenError(
+                f"docs accepts only language: one of {', '.join(DOCS_LANGUAGES)}", CONFIG_FILE, line, column
+            )
+    return True, str(setting.get("language", "en"))

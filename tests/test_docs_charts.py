@@ -14,7 +14,7 @@ from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
 
-NAMES = ("network-topology.png", "service-mesh.png", "storage-usage.png")
+NAMES = ("network-topology.png", "service-mesh.png", "storage-requests.png")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -40,7 +40,7 @@ def test_drawing_twice_gives_the_same_bytes(minikube_build: Build, repo_project:
 def test_the_hash_follows_the_data_not_the_drawing(minikube_build: Build, secured_build: Build, repo_project: Project) -> None:
     plain = charts.charts(graph_of(minikube_build, repo_project))
     secured = charts.charts(graph_of(secured_build, repo_project))
-    assert plain["storage-usage.png"] == secured["storage-usage.png"]  # same claims
+    assert plain["storage-requests.png"] == secured["storage-requests.png"]  # same claims
     assert plain["service-mesh.png"] != secured["service-mesh.png"]  # policies changed
 
 

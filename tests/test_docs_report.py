@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from generator import docs, pipeline
+from generator import docs, pipeline, values
 from generator.docs import report
 from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
 
 REPORT = "docs/network-storage-analysis.md"
+TEMPLATES = Path(docs.__file__).parent / "templates"
 
 
-def report_text(build: Build, project: Project, env: str) -> str:
+def report_text(build: Build, project: Project, env: str, sets: tuple[str, ...] = (), language: str = "en") -> str:
     """The analysis report of a build made without the docs stage (no charts drawn)."""
     kinds = {manifest.kind for manifest in build.manifests}
     files = {name: item.data for name, item in build.files.items()}
-    return docs.render_report(graph_of(build, project), env, files, kinds)
+    merged = values.load(project, env, sets)
+    options = docs.settings(merged.data, values.schema(project), language)
+    return docs.render_report(graph_of(build, project), env, files, kinds, options)
+
+
+def empty_headings(text: str) -> list[str]:
+    """Headings followed by nothing but a heading of the same or a higher level (or the end)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    found = []
+    for number, line in enumerate(lines):
+        level = len(line) - len(line.lstrip("#"))
+        if not (line.startswith("#") and line[level:level + 1] == " "):
+            continue
+        following = lines[number + 1] if number + 1 < len(lines) else "#"
+        next_level = len(following) - len(following.lstrip("#"))
+        if following.startswith("#") and next_level <= level:
+            found.append(line)
+    return found
 
 
 def _report(build: Build) -> str:
@@ -120,3 +139,47 @@ def test_a_claim_reported_not_mounted_has_no_pod_template_mounting_it(repo_proje
     mounted = _mounted_claims(build)
     for claim, namespace in unmounted:
         assert (namespace, claim) not in mounted, f"{namespace}/{claim} is mounted, yet reported not mounted"
+
+
+@pytest.fixture(scope="module")
+def env_builds(repo_project: Project) -> dict[str, Build]:
+    return {env: pipeline.build(repo_project, env, pipeline.Options(docs=False)) for env in repo_project.envs()}
+
+
+@pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
+def test_no_heading_of_the_report_is_empty(env_builds: dict[str, Build], repo_project: Project, env: str) -> None:
+    text = report_text(env_builds[env], repo_project, env)
+    assert text.count("\n## ") >= 4
+    assert empty_headings(text) == []
+
+
+def test_the_empty_heading_check_finds_one() -> None:
+    assert empty_headings("# a\n\n## b\n\n### c\n\n## d\ntext\n### e\n") == ["### c", "### e"]
+
+
+def test_the_performance_targets_are_the_env_values(env_builds: dict[str, Build], repo_project: Project) -> None:
+    text = report_text(env_builds["prod"], repo_project, "prod", ("performance.responseTimeMs=123", "performance.availabilityPercent=99.95"))
+    assert "| API response time (average) | < 123 ms |" in text
+    assert "| availability | 99.95 % |" in text
+    assert "| throughput | 1000 requests/s |" in text  # values/base.yaml
+    assert "1000" not in (TEMPLATES / "network-storage-analysis.md.j2").read_text()
+
+
+def test_each_storage_class_states_its_documented_performance(env_builds: dict[str, Build], repo_project: Project) -> None:
+    prod = report_text(env_builds["prod"], repo_project, "prod")
+    assert "| `fast-ssd` | `pd.csi.storage.gke.io` (`pd-ssd`, SSD) | 30 read / 30 write IOPS per GiB, 0.48 MiB/s per GiB" in prod
+    assert "postgres-order-data 20Gi: 600 / 600 IOPS, 9.6 MiB/s" in prod  # 20 GiB x 30, x 0.48
+    assert "mongodb-product-data 15Gi: 11 / 22 IOPS, 1.8 MiB/s" in prod  # pd-standard: 15 x 0.75, x 1.5, x 0.12
+    kind = report_text(env_builds["kind"], repo_project, "kind")
+    assert "| `fast-ssd` | `rancher.io/local-path` | node disk, not provisioned" in kind
+
+
+def test_recommendations_are_the_features_this_env_has_off(env_builds: dict[str, Build], repo_project: Project) -> None:
+    minikube = report_text(env_builds["minikube"], repo_project, "minikube")
+    short = minikube.split("### Short term (1-2 weeks)")[1].split("###")[0]
+    assert "`cmgen render --env minikube --set features.networkPolicies=true`" in short
+    assert "features.mesh=true" not in short  # mid term, by x-cmgen-horizon
+    prod = report_text(env_builds["prod"], repo_project, "prod")
+    assert "### Short term" not in prod  # every short-term feature is on in prod
+    assert "`cmgen render --env prod --set features.coreDNS=true`" in prod
+    assert "features.tls=true" not in prod

@@ -52,7 +52,7 @@ def charts(graph: Graph) -> dict[str, tuple[str, str]]:
     return {
         "network-topology.png": ("topology", source("topology", dataclasses.asdict(view.topology(graph)))),
         "service-mesh.png": ("mesh", source("mesh", mesh)),
-        "storage-usage.png": ("storage", source("storage", {"claims": storage, "classes": classes})),
+        "storage-requests.png": ("storage", source("storage", {"claims": storage, "classes": classes})),
     }
 
 
