@@ -78,14 +78,3 @@ def test_a_changed_canary_weight_changes_the_mesh_chart_hash(repo_project: Proje
 def test_without_a_canary_the_mesh_chart_data_has_no_split(minikube_build: Build, repo_project: Project) -> None:
     data = json.loads(charts.charts(graph_of(minikube_build, repo_project))["service-mesh.png"][1])["data"]
     assert "splits" not in data and not any("split" in link for link in data["links"])
-
-
-def test_weights_at_the_same_arrow_heads_do_not_cover_each_other() -> None:
-    from generator.docs import painter
-
-    placed: list[tuple[float, float, float]] = []
-    first = painter._free_spot((10.0, 3.0), 1.0, "v1 90%", placed)
-    second = painter._free_spot((10.0, 3.05), 1.0, "v2 10%", placed)
-    assert first[0] > 10.0 and second[0] > first[0]  # inside the box, the second moved further in
-    arc = painter._free_spot((14.0, 3.0), -1.0, "v1 90%", placed)
-    assert arc[0] < 14.0  # an arc ends on the right edge: its note goes left, into the box
