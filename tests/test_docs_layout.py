@@ -63,11 +63,17 @@ GENERATED_TEMPLATES = {
 PLATFORMS = {"minikube": (), "kind": (), "prod": (), "generated": GENERATED}
 
 
-def generated_project(root: Path) -> Project:
-    """A copy of the repo's project with the generated platform's templates added."""
+def copy_project(root: Path) -> Project:
+    """A copy of the repo's project (its inputs, not its out/)."""
     for part in ("templates", "values", "overlays"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "cmgen.yaml", root / "cmgen.yaml")
+    return Project.load(root)
+
+
+def generated_project(root: Path) -> Project:
+    """A copy of the repo's project with the generated platform's templates added."""
+    copy_project(root)
     for name, text in GENERATED_TEMPLATES.items():
         (root / "templates" / "k8s-manifests" / name).write_text(text)
     return Project.load(root)

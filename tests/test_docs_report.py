@@ -14,6 +14,7 @@ from generator.docs import report
 from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
+from tests.test_docs_layout import GENERATED, copy_project, generated_project
 
 REPORT = "docs/network-storage-analysis.md"
 TEMPLATES = Path(docs.__file__).parent / "templates"
@@ -91,6 +92,11 @@ def test_readme_link_without_a_fixes_section() -> None:
     assert report.readme_link({"README.md": b"# x\n## Layout\n"}) == ("../README.md", 0)
 
 
+@pytest.fixture(scope="module")
+def env_builds(repo_project: Project) -> dict[str, Build]:
+    return {env: pipeline.build(repo_project, env, pipeline.Options(docs=False)) for env in repo_project.envs()}
+
+
 def _pod_specs(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Pod specs of one object, by the API's own paths (written out here, apart from the graph)."""
     spec = document.get("spec") or {}
@@ -129,8 +135,10 @@ def _mounted_claims(build: Build) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
-def test_a_claim_reported_not_mounted_has_no_pod_template_mounting_it(repo_project: Project, env: str) -> None:
-    build = pipeline.build(repo_project, env, pipeline.Options(docs=False))
+def test_a_claim_reported_not_mounted_has_no_pod_template_mounting_it(
+    env_builds: dict[str, Build], repo_project: Project, env: str
+) -> None:
+    build = env_builds[env]
     text = report_text(build, repo_project, env)
     unmounted = re.findall(r"^\| `([^`]+)`[^|]* \| ([^ |]+) \|.*\| \*\*not mounted\*\* \|$", text, flags=re.MULTILINE)
     rows = re.findall(r"^\| `([^`]+)`[^|]* \| ([^ |]+) \| .* \|$", text.split("(PVC 할당 전략)")[1].split("\n#")[0],
@@ -139,11 +147,6 @@ def test_a_claim_reported_not_mounted_has_no_pod_template_mounting_it(repo_proje
     mounted = _mounted_claims(build)
     for claim, namespace in unmounted:
         assert (namespace, claim) not in mounted, f"{namespace}/{claim} is mounted, yet reported not mounted"
-
-
-@pytest.fixture(scope="module")
-def env_builds(repo_project: Project) -> dict[str, Build]:
-    return {env: pipeline.build(repo_project, env, pipeline.Options(docs=False)) for env in repo_project.envs()}
 
 
 @pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
@@ -183,3 +186,45 @@ def test_recommendations_are_the_features_this_env_has_off(env_builds: dict[str,
     assert "### Short term" not in prod  # every short-term feature is on in prod
     assert "`cmgen render --env prod --set features.coreDNS=true`" in prod
     assert "features.tls=true" not in prod
+
+
+def _facts(text: str) -> tuple[list[str], list[str]]:
+    """The numbers and the code spans of a report, sorted (prose aside)."""
+    code = re.findall(r"`[^`\n]+`", text)
+    numbers = re.findall(r"\d+(?:\.\d+)?", re.sub(r"`[^`\n]+`|\([^)\s]*(?:https?://|screenshots/|README)[^)]*\)|```mermaid.*?```", "", text, flags=re.DOTALL))
+    return sorted(numbers), sorted(code)
+
+
+# Words a Korean heading may keep: Kubernetes kinds and file names, as the tutorial writes them.
+_TERMS = {"Service", "Ingress", "StorageClass", "PVC", "scripts/test-connectivity.sh"}
+
+
+@pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
+def test_the_korean_report_states_the_same_facts(env_builds: dict[str, Build], repo_project: Project, env: str) -> None:
+    english = report_text(env_builds[env], repo_project, env)
+    korean = report_text(env_builds[env], repo_project, env, language="ko")
+    assert _facts(korean) == _facts(english)
+    assert korean.count("\n#") == english.count("\n#")
+    assert empty_headings(korean) == []
+    for heading in re.findall(r"^#+ (.*)$", korean, flags=re.MULTILINE):
+        assert re.search("[가-힣]", heading), heading
+        words = set(re.findall(r"[A-Za-z][A-Za-z./-]*", re.sub(r"`[^`]+`", "", heading))) - _TERMS
+        assert words <= {repo_project.root.name, "cloudmart", "env"}, heading
+
+
+def test_docs_language_ko_in_cmgen_yaml_writes_the_korean_report(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (tmp_path / "cmgen.yaml").write_text("tree: week3/day3\ndocs: {language: ko}\n")
+    text = pipeline.build(Project.load(tmp_path), "minikube").files[REPORT].data.decode()
+    assert "## 💾 스토리지 분석" in text and "Storage analysis" not in text
+    assert project.config.docs_language == "en"  # the copy as made: English, the default
+
+
+def test_a_generated_platform_gets_a_complete_report(tmp_path: Path) -> None:
+    project = generated_project(tmp_path)
+    build = pipeline.build(project, "prod", pipeline.Options(sets=GENERATED, docs=False))
+    for language in ("en", "ko"):
+        text = report_text(build, project, "prod", GENERATED, language)
+        assert empty_headings(text) == []
+        assert "`fraud-detection-scoring-engine-eu-west`" in text
+        assert "warehouse-db-data 50Gi: 1500 / 1500 IOPS, 24.0 MiB/s" in text  # pd-ssd: 50 x 30, 50 x 0.48

@@ -26,7 +26,7 @@ class Disk:
     read_iops_per_gib: float = 0.0
     write_iops_per_gib: float = 0.0
     throughput_per_gib: float = 0.0  # MiB/s per GiB
-    latency: str = ""
+    latency_ms: float | None = None  # designed for below this, when the source says
 
     def iops(self, size: int) -> tuple[int, int]:
         """(read, write) IOPS of a volume of ``size`` bytes, by the per-GiB figures."""
@@ -52,7 +52,7 @@ def _disks() -> tuple[Disk, ...]:
             read_iops_per_gib=entry.get("readIopsPerGiB", 0.0),
             write_iops_per_gib=entry.get("writeIopsPerGiB", 0.0),
             throughput_per_gib=entry.get("throughputMiBpsPerGiB", 0.0),
-            latency=entry.get("latency", ""),
+            latency_ms=entry.get("latencyMs"),
         )
         for entry in entries
     )

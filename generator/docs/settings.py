@@ -4,7 +4,8 @@ cmgen.yaml) and two optional keys of the env's values, documented in the README:
 - ``performance``: the env's targets (``responseTimeMs``, ``throughputRps``,
   ``availabilityPercent``), stated in the report's performance section;
 - ``features``: boolean switches; the values schema describes each (``description``) and
-  may place it on a recommendation horizon (``x-cmgen-horizon``: short, mid or long).
+  may place it on a recommendation horizon (``x-cmgen-horizon``: short, mid or long) and
+  describe it in the report's language (``x-cmgen-description-ko``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def settings(values: Mapping[str, Any], schema: Mapping[str, Any], language: str
         Feature(
             name,
             on,
-            str(described.get(name, {}).get("description", "")),
+            str(described.get(name, {}).get(f"x-cmgen-description-{language}")
+                or described.get(name, {}).get("description", "")),
             str(described.get(name, {}).get(HORIZON_KEY, "mid")),
         )
         for name, on in sorted(switches.items() if isinstance(switches, Mapping) else [])
