@@ -55,10 +55,13 @@ class Measure:
 
     def __init__(self) -> None:
         self._renderer = RendererAgg(10, 10, DPI)
+        self._fonts: dict[tuple[float, bool], FontProperties] = {}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        font = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
-        width, _, _ = self._renderer.get_text_width_height_descent(text, font, ismath=False)
+        key = (size, bold)
+        if key not in self._fonts:
+            self._fonts[key] = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+        width, _, _ = self._renderer.get_text_width_height_descent(text, self._fonts[key], ismath=False)
         return float(width) / DPI
 
 
@@ -144,6 +147,7 @@ class Placer:
         self.taken: list[Bbox] = []
         self.boxes: dict[str, Bbox] = {}
         self.regions: list[Bbox] = []  # a label lies wholly inside or wholly outside each
+        self.inner: dict[str, list[Any]] = {}  # what a box holds: measured only for a note in it
 
     def region(self, left: float, bottom: float, right: float, top: float) -> None:
         self.regions.append(Bbox(self.axes.transData.transform([(left, bottom), (right, top)])))
@@ -158,8 +162,14 @@ class Placer:
     def block(self, artist: Any) -> None:
         self.taken.append(self.extent(artist))
 
+    def hold(self, key: str, artist: Any) -> None:
+        """``artist`` lies inside box ``key``: only a note placed in that box must avoid it."""
+        self.inner.setdefault(key, []).append(artist)
+
     def put(self, candidates: list[tuple[float, float]], text: str, inside: str | None = None,
             **style: Any) -> Text:
+        if inside is not None:  # a note in a box must clear what the box holds
+            self.taken += [self.extent(artist) for artist in self.inner.pop(inside, [])]
         label = self.axes.text(*candidates[0], text, **style)
         best: tuple[float, tuple[float, float]] | None = None
         for spot in candidates:
@@ -184,7 +194,7 @@ class Placer:
         whole = extent.width * extent.height
         covered += sum(area(other) for other in self.regions if 0 < area(other) < whole)
         covered += sum(area(other) for key, other in self.boxes.items() if key != inside)
-        if inside is not None:  # a note belongs wholly inside its box
+        if inside is not None:  # a note belongs wholly inside its box, clear of what it holds
             own = self.boxes[inside]
             covered += extent.width * extent.height - area(own)
         return covered

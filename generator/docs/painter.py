@@ -53,7 +53,7 @@ def _box(placer: Placer, node: dict[str, Any], box: Box) -> None:
                                          boxstyle="round,pad=0,rounding_size=0.12",
                                          facecolor=fill, edgecolor=edge, linewidth=1.4, zorder=3))
     for number, line in enumerate(node["lines"]):
-        placer.block(placer.axes.text(
+        placer.hold(node["id"], placer.axes.text(
             box.x, box.line_y(number), line, ha="center", va="center", zorder=4,
             fontsize=11 if number == 0 else 9, fontweight="bold" if number == 0 else "normal",
             color="#ffffff" if node["kind"] == "host" else "#17202a"))
@@ -184,10 +184,10 @@ def mesh(data: dict[str, Any]) -> Figure:
             shown = min(count, SQUARES)
             for number in range(shown):
                 px = box.x - (shown - 1) * 0.22 + number * 0.44
-                placer.block(axes.add_patch(Rectangle((px - 0.16, box.bottom + 0.15), 0.32, 0.3, facecolor="#5dade2",
+                placer.hold(node["id"], axes.add_patch(Rectangle((px - 0.16, box.bottom + 0.15), 0.32, 0.3, facecolor="#5dade2",
                                                       edgecolor="#1b4f72", zorder=4)))
             if count:
-                placer.block(axes.text(box.right - 0.1, box.bottom + 0.3, f"{count} pod{'s' if count > 1 else ''}",
+                placer.hold(node["id"], axes.text(box.right - 0.1, box.bottom + 0.3, f"{count} pod{'s' if count > 1 else ''}",
                                        ha="right", va="center", fontsize=8, color="#1b4f72", zorder=5))
     _arrows(placer, links, plan, colour)
     return figure
