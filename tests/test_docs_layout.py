@@ -20,6 +20,7 @@ from matplotlib.transforms import Bbox
 from generator import graph, pipeline
 from generator.docs import charts
 from generator.graph import view
+from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import REPO
 
@@ -85,13 +86,21 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="session")
-def drawn(repo_project: Project, generated: Project) -> dict[str, dict[str, Figure]]:
-    """Every chart of every env and of the generated platform, drawn once per session."""
+def builds(repo_project: Project, generated: Project) -> dict[str, Build]:
+    """Every env and the generated platform, built once per session (without the docs stage)."""
     found = {}
     for name, sets in PLATFORMS.items():
         env, project = ("prod", generated) if name == "generated" else (name, repo_project)
-        build = pipeline.build(project, env, pipeline.Options(sets=sets, docs=False))
-        platform = graph.build(build.manifests, project.display(build.target.tree))
+        found[name] = pipeline.build(project, env, pipeline.Options(sets=sets, docs=False))
+    return found
+
+
+@pytest.fixture(scope="session")
+def drawn(builds: dict[str, Build]) -> dict[str, dict[str, Figure]]:
+    """Every chart of every env and of the generated platform, drawn once per session."""
+    found = {}
+    for name, build in builds.items():
+        platform = graph.build(build.manifests)
         if name == "generated":
             assert {"payments-eu/fraud-detection-scoring-engine-eu-west", "warehouse/warehouse-db",
                     "warehouse/session-cache"} <= {w.key for w in platform.workloads}
@@ -230,3 +239,17 @@ def test_fluent_bit_sends_to_its_declared_sink_in_prod(repo_project: Project) ->
     sinks = {node.id: node for column in topology.columns for node in column.nodes if node.kind == "sink"}
     sent = [link for link in topology.links if link.source == view.node_id("w", "logging/fluent-bit")]
     assert [sinks[link.target].lines[1] for link in sent] == ["elasticsearch-master.elastic.svc.cluster.local:9200"]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_claim_charted_not_mounted_has_no_pod_template_mounting_it(
+    drawn: dict[str, dict[str, Figure]], builds: dict[str, Build], platform: str
+) -> None:
+    from tests.test_docs_report import _mounted_claims
+
+    labels = [t.get_text() for t in drawn[platform]["storage-requests.png"].axes[0].get_yticklabels()]
+    assert labels
+    mounted = {f"{namespace}/{claim}" for namespace, claim in _mounted_claims(builds[platform])}
+    for label in labels:
+        claim = label.split()[0]
+        assert (claim in mounted) != label.endswith("not mounted"), label
