@@ -233,9 +233,8 @@ def test_the_storage_axis_ends_at_the_largest_request(drawn: dict[str, dict[str,
     assert "requested" in claims.figure.get_suptitle().lower()
 
 
-def test_fluent_bit_sends_to_its_declared_sink_in_prod(repo_project: Project) -> None:
-    build = pipeline.build(repo_project, "prod", pipeline.Options(docs=False))
-    topology = view.topology(graph.build(build.manifests, repo_project.display(build.target.tree)))
+def test_fluent_bit_sends_to_its_declared_sink_in_prod(builds: dict[str, Build]) -> None:
+    topology = view.topology(graph.build(builds["prod"].manifests))
     sinks = {node.id: node for column in topology.columns for node in column.nodes if node.kind == "sink"}
     sent = [link for link in topology.links if link.source == view.node_id("w", "logging/fluent-bit")]
     assert [sinks[link.target].lines[1] for link in sent] == ["elasticsearch-master.elastic.svc.cluster.local:9200"]
