@@ -11,6 +11,7 @@ import yaml
 
 from generator import docs, pipeline, values
 from generator.docs import report
+from generator.errors import CmgenError
 from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
@@ -228,3 +229,15 @@ def test_a_generated_platform_gets_a_complete_report(tmp_path: Path) -> None:
         assert empty_headings(text) == []
         assert "`fraud-detection-scoring-engine-eu-west`" in text
         assert "warehouse-db-data 50Gi: 1500 / 1500 IOPS, 24.0 MiB/s" in text  # pd-ssd: 50 x 30, 50 x 0.48
+
+
+def test_features_take_their_horizon_and_description_from_the_schema() -> None:
+    schema = {"properties": {"features": {"properties": {
+        "a": {"description": "A", "x-cmgen-horizon": "short", "x-cmgen-description-ko": "에이"},
+        "b": {"description": "B"},
+    }}}}
+    found = docs.settings({"features": {"a": False, "b": True}}, schema, "ko").features
+    assert [(f.name, f.on, f.description, f.horizon) for f in found] == [("a", False, "에이", "short"), ("b", True, "B", "mid")]
+    schema["properties"]["features"]["properties"]["b"]["x-cmgen-horizon"] = "soon"
+    with pytest.raises(CmgenError, match="x-cmgen-horizon must be one of short, mid, long"):
+        docs.settings({"features": {"b": True}}, schema)

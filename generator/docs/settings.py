@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import CmgenError
+
 HORIZON_KEY = "x-cmgen-horizon"
 HORIZONS = ("short", "mid", "long")
 TARGETS = ("responseTimeMs", "throughputRps", "availabilityPercent")
-LANGUAGES = ("en", "ko")
 
 
 @dataclass(frozen=True)
@@ -45,18 +46,17 @@ def settings(values: Mapping[str, Any], schema: Mapping[str, Any], language: str
     }
     switches = values.get("features")
     described = _properties(schema, "features")
-    features = tuple(
-        Feature(
-            name,
-            on,
-            str(described.get(name, {}).get(f"x-cmgen-description-{language}")
-                or described.get(name, {}).get("description", "")),
-            str(described.get(name, {}).get(HORIZON_KEY, "mid")),
-        )
-        for name, on in sorted(switches.items() if isinstance(switches, Mapping) else [])
-        if isinstance(on, bool)
-    )
-    return Settings(language, targets, features)
+    features = []
+    for name, on in sorted(switches.items() if isinstance(switches, Mapping) else []):
+        if not isinstance(on, bool):
+            continue
+        entry = described.get(name, {})
+        horizon = entry.get(HORIZON_KEY, "mid")
+        if horizon not in HORIZONS:
+            raise CmgenError(f"the values schema's features.{name}: {HORIZON_KEY} must be one of {', '.join(HORIZONS)}")
+        description = entry.get(f"x-cmgen-description-{language}") or entry.get("description", "")
+        features.append(Feature(name, on, str(description), horizon))
+    return Settings(language, targets, tuple(features))
 
 
 def _properties(schema: Mapping[str, Any], key: str) -> Mapping[str, Mapping[str, Any]]:
