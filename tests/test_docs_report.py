@@ -77,6 +77,8 @@ def test_policies_off_then_matrix(minikube_build: Build, secured_build: Build) -
     assert "14 NetworkPolicies select 11 of 11 workloads." in secured
     assert "| backend/user-service | · | · | · | · | · | · | TCP/5432 | TCP/6379 |" in secured
     assert "Turn on NetworkPolicies" not in secured
+    assert "--set features.networkPolicies=true" not in secured  # on: no longer recommended
+    assert "--set features.networkPolicies=true" in _report(minikube_build)
 
 
 def test_every_performance_target_says_how_it_is_measured(minikube_build: Build) -> None:
