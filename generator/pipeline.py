@@ -80,8 +80,11 @@ def _build(
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []
-    # Templates see the values plus two facts: the env's name and where its tree goes.
-    context = dict(merged.data, env=env, output_path=project.display(target.tree))
+    # Templates see the values plus three facts: the env's name, where its tree goes, and the
+    # language of the project's docs (cmgen.yaml ``docs: {language: ko}``; "en" by default).
+    context = dict(
+        merged.data, env=env, output_path=project.display(target.tree), docs_language=project.config.docs_language
+    )
     observer.stage("render", len(project.templates()))
     renders = render.render_all(renderer, context, observer.advance)
     observer.stage("parse", len(renders))
@@ -133,7 +136,8 @@ def _build(
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)
-        result.files.update(docs.generate(result.manifests, tree, env, result.files))
+        settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
+        result.files.update(docs.generate(result.manifests, tree, env, result.files, settings))
     return result
 
 

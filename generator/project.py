@@ -37,8 +37,10 @@ _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
     ("crds", list, "a list of paths"),
-    ("docs", bool, "true or false"),
+    ("docs", (bool, dict), "true, false or a mapping such as {language: ko}"),
 )
+# Languages the docs stage writes its report in (docs: {language: ko}); English by default.
+DOCS_LANGUAGES = ("en", "ko")
 
 
 def check_env_name(name: str) -> str:
@@ -57,6 +59,7 @@ class Config:
     kube_version: str = DEFAULT_KUBE_VERSION
     crds: tuple[Path, ...] = field(default_factory=tuple)
     docs: bool = False  # the tutorial's report, charts and scripts in every env's tree
+    docs_language: str = "en"  # of the report: one of DOCS_LANGUAGES
     lint: tuple[RuleSetting, ...] = ()  # project-level lint settings (``lintsettings``)
 
 
@@ -248,7 +251,21 @@ def _read_config(path: Path, root: Path) -> Config:
         except CmgenError as error:
             line, column = yamlio.locate(text, 0, ["crds", index])
             raise CmgenError(f"crds: {error.message}", display, line, column) from None
+    docs, language = _docs(data.get("docs", False), text)
     lint = lintsettings.read(data.get("lint"), text, display)
     return Config(
-        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, data.get("docs", False), lint=lint
+        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language, lint=lint
     )
+
+
+def _docs(setting: bool | dict[str, object], text: str) -> tuple[bool, str]:
+    """``docs: true`` (English), ``false``, or ``{language: ko}`` (on, in that language)."""
+    if isinstance(setting, bool):
+        return setting, "en"
+    for key, value in setting.items():
+        if key != "language" or value not in DOCS_LANGUAGES:
+            line, column = yamlio.locate(text, 0, ["docs", key])
+            raise CmgenError(
+                f"docs accepts only language: one of {', '.join(DOCS_LANGUAGES)}", CONFIG_FILE, line, column
+            )
+    return True, str(setting.get("language", "en"))

@@ -17,7 +17,7 @@ from generator.project import Project
 
 MERGE_KEY = "x-cmgen-merge-key"
 
-__all__ = ["MERGE_KEY", "Key", "Origin", "Values", "check", "load", "merge", "merge_keys", "parse_set", "read"]
+__all__ = ["MERGE_KEY", "Key", "Origin", "Values", "check", "load", "merge", "merge_keys", "parse_set", "read", "schema"]
 
 
 def read(path: Path, display: str) -> Values:
@@ -99,6 +99,11 @@ def load(project: Project, env: str, sets: Sequence[str] = ()) -> Values:
         values = merge(values, parse_set(assignment, keys, values), keys)
     check(values, schema)
     return values
+
+
+def schema(project: Project) -> dict[str, Any]:
+    """The project's values schema, checked (the docs stage reads its descriptions)."""
+    return _schema(project)
 
 
 def _schema(project: Project) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
 
-NAMES = ("network-topology.png", "service-mesh.png", "storage-usage.png")
+NAMES = ("network-topology.png", "service-mesh.png", "storage-requests.png")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -40,7 +40,7 @@ def test_drawing_twice_gives_the_same_bytes(minikube_build: Build, repo_project:
 def test_the_hash_follows_the_data_not_the_drawing(minikube_build: Build, secured_build: Build, repo_project: Project) -> None:
     plain = charts.charts(graph_of(minikube_build, repo_project))
     secured = charts.charts(graph_of(secured_build, repo_project))
-    assert plain["storage-usage.png"] == secured["storage-usage.png"]  # same claims
+    assert plain["storage-requests.png"] == secured["storage-requests.png"]  # same claims
     assert plain["service-mesh.png"] != secured["service-mesh.png"]  # policies changed
 
 
@@ -78,14 +78,3 @@ def test_a_changed_canary_weight_changes_the_mesh_chart_hash(repo_project: Proje
 def test_without_a_canary_the_mesh_chart_data_has_no_split(minikube_build: Build, repo_project: Project) -> None:
     data = json.loads(charts.charts(graph_of(minikube_build, repo_project))["service-mesh.png"][1])["data"]
     assert "splits" not in data and not any("split" in link for link in data["links"])
-
-
-def test_weights_at_the_same_arrow_heads_do_not_cover_each_other() -> None:
-    from generator.docs import painter
-
-    placed: list[tuple[float, float, float]] = []
-    first = painter._free_spot((10.0, 3.0), 1.0, "v1 90%", placed)
-    second = painter._free_spot((10.0, 3.05), 1.0, "v2 10%", placed)
-    assert first[0] > 10.0 and second[0] > first[0]  # inside the box, the second moved further in
-    arc = painter._free_spot((14.0, 3.0), -1.0, "v1 90%", placed)
-    assert arc[0] < 14.0  # an arc ends on the right edge: its note goes left, into the box

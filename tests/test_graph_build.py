@@ -108,3 +108,78 @@ def test_tiers_run_from_the_ingress_and_unreached_namespaces_come_last(repo_proj
     tiers = graph.build(build.manifests).tiers()
     assert tiers[:3] == [["frontend"], ["backend"], ["data"]]
     assert "logging" in tiers[3]  # Fluent Bit: no request reaches it
+
+
+JOBS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {app: db}
+  ports: [{port: 5432}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: db:1, ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: dumps, namespace: shop}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: backup}}
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: dump
+              image: db:1
+              env: [{name: DB_HOST, value: db.shop.svc.cluster.local}]
+              volumeMounts: [{name: out, mountPath: /out}]
+          volumes: [{name: out, persistentVolumeClaim: {claimName: dumps}}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: migrate}}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: db:1
+          env: [{name: DB_URL, value: "postgres://db.shop.svc:5432/app"}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-backup, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: backup}}}], ports: [{port: 5432}]}]
+"""
+
+
+def test_job_and_cronjob_pod_templates_count_for_mounts_calls_and_policies() -> None:
+    platform = graph.build(from_text(JOBS, "jobs.yaml"))
+    assert platform.claims[0].mounted_by == ("shop/backup",)
+    assert {(e.source, e.service) for e in platform.edges} == {("shop/backup", "shop/db"), ("shop/migrate", "shop/db")}
+    assert platform.policies is not None
+    allowed = {(a.source, a.target) for a in platform.policies.allows}
+    assert ("shop/backup", "shop/db") in allowed and ("shop/migrate", "shop/db") not in allowed

@@ -141,3 +141,21 @@ def test_out_that_is_a_symlink_loop(project_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(CmgenError, match="cannot follow the output folder") as caught:
         Project.load(project_dir).output("dev", tmp_path / "a")
     assert caught.value.location.file == str(tmp_path / "a")
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("true", (True, "en")), ("false", (False, "en")), ("{language: ko}", (True, "ko")), ("{language: en}", (True, "en"))],
+)
+def test_docs_is_a_switch_or_a_language(tmp_path: Path, setting: str, expected: tuple[bool, str]) -> None:
+    (tmp_path / "cmgen.yaml").write_text(f"docs: {setting}\n")
+    config = Project.load(tmp_path).config
+    assert (config.docs, config.docs_language) == expected
+
+
+def test_an_unknown_docs_language_is_located(tmp_path: Path) -> None:
+    (tmp_path / "cmgen.yaml").write_text("tree: x\ndocs:\n  language: fr\n")
+    with pytest.raises(CmgenError) as caught:
+        Project.load(tmp_path)
+    assert (caught.value.location.line, caught.value.location.column) == (3, 13)
+    assert "language: one of en, ko" in caught.value.message

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Mapping
 
 from generator.docs import charts, plan, report, templating
+from generator.docs.settings import Settings, settings
 from generator.graph import Graph, build
 from generator.graph.model import Route
 from generator.manifests import Manifest
@@ -23,12 +24,17 @@ SCRIPTS = ("deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-c
 
 
 def generate(
-    manifests: list[Manifest], tree: str, env: str, files: Mapping[str, OutputFile]
+    manifests: list[Manifest],
+    tree: str,
+    env: str,
+    files: Mapping[str, OutputFile],
+    options: Settings = Settings(),
 ) -> dict[str, OutputFile]:
     """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree)."""
     graph = build(manifests, tree)
     kinds = {manifest.kind for manifest in manifests}
-    output = {REPORT: OutputFile(render_report(graph, env, {n: f.data for n, f in files.items()}, kinds).encode())}
+    text = render_report(graph, env, {n: f.data for n, f in files.items()}, kinds, options)
+    output = {REPORT: OutputFile(text.encode())}
     for name, (kind, source) in charts.charts(graph).items():
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
@@ -38,8 +44,12 @@ def generate(
     return {name: item for name, item in output.items() if name not in files}
 
 
-def render_report(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) -> str:
-    return templating.render("network-storage-analysis.md.j2", **report.context(graph, env, files, kinds))
+def render_report(
+    graph: Graph, env: str, files: dict[str, bytes], kinds: set[str], options: Settings = Settings()
+) -> str:
+    """The analysis report, in ``options.language`` (one template per language, same facts)."""
+    name = "network-storage-analysis.md.j2" if options.language == "en" else f"network-storage-analysis.{options.language}.md.j2"
+    return templating.render(name, **report.context(graph, env, files, kinds, options))
 
 
 def scripts(graph: Graph, env: str) -> dict[str, str]:
@@ -60,4 +70,4 @@ def scripts(graph: Graph, env: str) -> dict[str, str]:
     return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
 
 
-__all__ = ["generate", "render_report", "scripts"]
+__all__ = ["Settings", "generate", "render_report", "scripts", "settings"]

@@ -1,4 +1,5 @@
-"""The three PNG charts of docs/screenshots/, drawn from graph views with matplotlib.
+"""The three PNG charts of docs/screenshots/ (the topology, the pod-to-pod mesh, and the
+storage the claims request), drawn from graph views with matplotlib.
 
 matplotlib is imported inside ``draw`` only, so the rest of cmgen starts fast. The output
 is deterministic: the Agg canvas, DejaVu Sans (shipped with matplotlib), fixed sizes, no
@@ -21,9 +22,8 @@ from generator.graph import mesh as mesh_graph
 from generator.graph.model import format_bytes
 
 # Bump when the drawing code changes what a chart shows: it is part of the source hash.
-CHART_VERSION = 1
+CHART_VERSION = 2
 DPI = 100
-WIDTH_IN = 5.0  # one column, inches
 NODE_W = 4.0
 LINE_H = 0.24
 
@@ -34,8 +34,9 @@ COLOURS = {
     "service": ("#fadbd8", "#922b21"),
     "claim": ("#d5f5e3", "#1e8449"),
     "class": ("#fcf3cf", "#b7950b"),
+    "sink": ("#eaecee", "#566573"),
 }
-LINKS = {"route": "#c0392b", "call": "#2874a6", "mount": "#1e8449", "bind": "#b7950b"}
+LINKS = {"route": "#c0392b", "call": "#2874a6", "mount": "#1e8449", "bind": "#b7950b", "telemetry": "#7f8c8d"}
 CLASS_COLOURS = ("#2e86c1", "#28b463", "#d68910", "#8e44ad", "#c0392b", "#17a589")
 
 
@@ -52,13 +53,13 @@ def charts(graph: Graph) -> dict[str, tuple[str, str]]:
     return {
         "network-topology.png": ("topology", source("topology", dataclasses.asdict(view.topology(graph)))),
         "service-mesh.png": ("mesh", source("mesh", mesh)),
-        "storage-usage.png": ("storage", source("storage", {"claims": storage, "classes": classes})),
+        "storage-requests.png": ("storage", source("storage", {"claims": storage, "classes": classes})),
     }
 
 
 def _mesh_data(graph: Graph) -> dict[str, Any]:
     mesh = dataclasses.asdict(view.topology(graph))
-    mesh["columns"] = mesh["columns"][2:] if graph.routes else mesh["columns"]
+    mesh["columns"] = [c for c in (mesh["columns"][2:] if graph.routes else mesh["columns"]) if c["title"] != view.SINKS]
     edges = {(view.node_id("w", e.source), f"{e.variable}:{e.port}" if e.port else e.variable): e
              for e in graph.edges}
     keys = {view.node_id("w", w.key): w.key for w in graph.workloads}
@@ -112,28 +113,28 @@ def digest(source_json: str) -> str:
     return hashlib.sha256(source_json.encode()).hexdigest()
 
 
+def figure(kind: str, source_json: str) -> Any:
+    """The matplotlib Figure of a chart, laid out (tests measure what it draws)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from generator.docs import painter
+
+    data = json.loads(source_json)["data"]
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        return {"topology": painter.topology, "mesh": painter.mesh, "storage": painter.storage}[kind](data)
+
+
 @functools.lru_cache(maxsize=32)
 def draw(kind: str, source_json: str) -> bytes:
     """The PNG of a chart; cached per process by its source (same data, same picture)."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from generator.docs import painter
-
-    data = json.loads(source_json)["data"]
+    chart = figure(kind, source_json)
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
-        figure = {"topology": painter.topology, "mesh": painter.mesh, "storage": painter.storage}[kind](data)
-        FigureCanvasAgg(figure)
-        buffer = io.BytesIO()
-        figure.savefig(
-            buffer,
-            format="png",
-            dpi=DPI,
-            metadata={"Software": None, pngmeta.SOURCE_KEY: digest(source_json)},
-        )
+        chart.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None, pngmeta.SOURCE_KEY: digest(source_json)})
     return buffer.getvalue()
 
 
-__all__ = ["charts", "digest", "draw", "format_bytes", "source"]
+__all__ = ["charts", "digest", "draw", "figure", "format_bytes", "source"]

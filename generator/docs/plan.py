@@ -23,6 +23,8 @@ _ORDER = (
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
 )  # fmt: skip
 MINIKUBE_PROVISIONER = "k8s.io/minikube-hostpath"
+# The kinds ``kubectl rollout status`` waits for (a Job or CronJob has no rollout).
+ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def plan(graph: Graph, env: str) -> Plan:
         files={stage: tuple(sorted(names, key=lambda n: (_rank(graph.files[n]), n))) for stage, names in files.items()},
         ingress_classes=tuple(sorted({r.ingress_class for r in graph.routes if r.ingress_class})),
         secrets=_secrets(graph),
-        workloads=graph.workloads,
+        workloads=tuple(w for w in graph.workloads if w.kind in ROLLOUT_KINDS),
         claims_now=now,
         claims_later=later,
         probes=_probes(graph),
@@ -130,7 +132,7 @@ def _probes(graph: Graph) -> tuple[Probe, ...]:
 def _persistence(graph: Graph) -> tuple[Persistence, ...]:
     found = []
     for workload in graph.workloads:
-        if workload.mounts and workload.selector:
+        if workload.mounts and workload.selector and workload.kind in ROLLOUT_KINDS:
             mount = workload.mounts[0]
             selector = ",".join(f"{key}={value}" for key, value in workload.selector.items())
             found.append(Persistence(workload.namespace, workload.ref, selector, mount.container, mount.path,

@@ -7,15 +7,31 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from generator.docs.disks import Disk, disk
+from generator.docs.settings import Settings
 from generator.graph import Graph, format_bytes
+from generator.graph.model import Claim, StorageClass
 from generator.graph.export import mermaid
 from generator.graph.view import dataflow, observability, storage_summary, topology
 
 
 @dataclass(frozen=True)
 class Advice:
+    """A recommendation the objects call for; the template words it (``key``) per language."""
+
     term: str  # short, mid, long
-    text: str
+    key: str  # policies, tls, monitoring, autoscaling, backups, snapshots, recovery
+    names: tuple[str, ...] = ()  # what it is about (workloads, provisioners)
+
+
+@dataclass(frozen=True)
+class ClassPerformance:
+    """A StorageClass, its documented disk (None: not in cmgen's data), and per claim of
+    it: (claim, read IOPS, write IOPS, MiB/s) by the documented per-GiB figures."""
+
+    storage_class: StorageClass
+    disk: Disk | None
+    claims: tuple[tuple[Claim, int, int, float], ...]
 
 
 def readme_link(files: dict[str, bytes]) -> tuple[str, int] | None:
@@ -55,31 +71,52 @@ def matrix(graph: Graph) -> tuple[list[str], list[list[str]]]:
     return ["from \\ to"] + targets, rows
 
 
-def advice(graph: Graph, kinds: set[str]) -> list[Advice]:
-    """Recommendations, each triggered by what the objects lack."""
+def advice(graph: Graph, kinds: set[str], settings: Settings) -> list[Advice]:
+    """Recommendations: the env's features that are off, on the horizon the values schema
+    gives them; without ``features`` in the values, what the objects lack."""
+    if settings.features:
+        found = [Advice(f.horizon, "feature", (f.name,)) for f in settings.features if not f.on]
+    else:
+        found = _lacking(graph, kinds)
+    return found + [Advice("long", "recovery")]
+
+
+def _lacking(graph: Graph, kinds: set[str]) -> list[Advice]:
     found = []
     if graph.policies is None:
-        found.append(Advice("short", "Turn on NetworkPolicies (default deny, then allow the calls listed above) "
-                                     "on a CNI that enforces them; none are rendered for this env."))
+        found.append(Advice("short", "policies"))
     if graph.routes and not any(route.tls for route in graph.routes):
-        found.append(Advice("short", "Serve the Ingress hosts over TLS (cert-manager); every route here is plain HTTP."))
+        found.append(Advice("short", "tls"))
     if "ServiceMonitor" not in kinds and "PodMonitor" not in kinds:
-        found.append(Advice("short", "Monitoring: Prometheus + Grafana; no ServiceMonitor/PodMonitor is rendered."))
+        found.append(Advice("short", "monitoring"))
     scaled = [w.name for w in graph.workloads if w.kind == "Deployment" and w.replicas > 1 and w.autoscaled is None]
     if scaled and "HorizontalPodAutoscaler" not in kinds:
-        found.append(Advice("mid", f"HorizontalPodAutoscalers for {', '.join(scaled)} (fixed replicas today)."))
+        found.append(Advice("mid", "autoscaling", tuple(scaled)))
     if graph.claims and "CronJob" not in kinds:
-        found.append(Advice("mid", "Automated backups: a CronJob per database dumping it to storage "
-                                   "outside the cluster; none is rendered."))
+        found.append(Advice("mid", "backups"))
     if graph.claims and "VolumeSnapshotClass" not in kinds:
-        provisioners = ", ".join(sorted({sc.provisioner for sc in graph.storage_classes})) or "none"
-        found.append(Advice("mid", f"Volume snapshots need a CSI driver with a VolumeSnapshotClass; the "
-                                   f"provisioners here ({provisioners}) have none in the manifests."))
-    found.append(Advice("long", "A second cluster for disaster recovery, restored from the backups above."))
+        provisioners = tuple(sorted({sc.provisioner for sc in graph.storage_classes}))
+        found.append(Advice("mid", "snapshots", provisioners))
     return found
 
 
-def context(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) -> dict[str, object]:
+def storage_performance(graph: Graph) -> list[ClassPerformance]:
+    found = []
+    for storage_class in graph.storage_classes:
+        documented = disk(storage_class)
+        claims = tuple(
+            (claim, *(documented.iops(claim.bytes) if documented else (0, 0)),
+             documented.throughput(claim.bytes) if documented else 0.0)
+            for claim in graph.claims
+            if claim.storage_class == storage_class.name
+        )
+        found.append(ClassPerformance(storage_class, documented, claims))
+    return found
+
+
+def context(
+    graph: Graph, env: str, files: dict[str, bytes], kinds: set[str], settings: Settings = Settings()
+) -> dict[str, object]:
     header, rows = matrix(graph)
     by_class = storage_summary(graph)
     return {
@@ -92,7 +129,10 @@ def context(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) ->
         "by_class": by_class,
         "total": format_bytes(graph.requested_bytes) if graph.requested_bytes else "0",
         "unmounted_workloads": [w.name for w in graph.workloads if not w.mounts],
-        "advice": advice(graph, kinds),
+        "advice": advice(graph, kinds, settings),
+        "settings": settings,
+        "features": {f.name: f for f in settings.features},
+        "storage_performance": storage_performance(graph),
         "topology": mermaid(topology(graph)),
         "dataflow": mermaid(dataflow(graph)),
         "observability": mermaid(observability(graph)) if graph.splits or graph.telemetry else "",

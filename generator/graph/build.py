@@ -17,7 +17,8 @@ _DNS = re.compile(
     r"(?:(?P<scheme>[a-z]+)://)?(?P<service>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"
     r"\.(?P<namespace>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\b(?::(?P<port>[0-9]+))?"
 )
-_WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
+# Every kind whose pod template creates pods: each counts for mounts, calls and policies.
+_WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 
 
 def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:

@@ -9,7 +9,7 @@ from generator.graph.model import Graph, format_bytes
 from generator.graph.view import View, dataflow
 
 FORMATS = ("mermaid", "dot", "json")
-_ARROWS = {"route": "-->", "call": "-->", "mount": "-.->", "bind": "-.->", "split": "==>", "traces": "-.->", "logs": "-.->"}
+_ARROWS = {"route": "-->", "call": "-->", "mount": "-.->", "bind": "-.->", "split": "==>", "traces": "-.->", "logs": "-.->", "telemetry": "-.->"}
 _STYLES = {
     "client": "fill:#fde2e2,stroke:#c0392b",
     "host": "fill:#ff6b6b,stroke:#c0392b,color:#fff",

@@ -160,6 +160,7 @@ class StorageClass:
     expansion: bool
     binding_mode: str
     default: bool = False
+    parameters: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

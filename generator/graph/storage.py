@@ -21,6 +21,7 @@ def storage_class(manifest: Manifest) -> model.StorageClass:
         expansion=data.get("allowVolumeExpansion") is True,
         binding_mode=str(data.get("volumeBindingMode", "Immediate")),
         default=str(annotations.get("storageclass.kubernetes.io/is-default-class")) == "true",
+        parameters={str(key): str(value) for key, value in sorted(mapping(data.get("parameters")).items())},
     )
 
 

@@ -106,17 +106,35 @@ def _targets(graph: Graph, service_key: str) -> list[str]:
     return [node_id("w", key) for key in service.backends]
 
 
+SINKS = "Declared endpoints"
+
+
+def _sinks(graph: Graph) -> tuple[list[Column], list[Link]]:
+    """Where logs and traces go when no Service of the manifests receives them: an endpoint
+    the pods declare (an Elasticsearch, a collector), drawn so no sender sits alone."""
+    known = {service.dns for service in graph.services}
+    outside = [t for t in graph.telemetry if t.target.rpartition(":")[0] not in known and t.target not in known]
+    nodes = tuple(
+        Node(node_id("t", target), (target.split(".")[0], target, f"receives {signal}, not in these manifests"), "sink")
+        for signal, target in sorted({(t.signal, t.target) for t in outside})
+    )
+    links = [Link(node_id("w", t.source), node_id("t", t.target), t.signal, "telemetry") for t in outside]
+    return ([Column(SINKS, nodes)] if nodes else []), links
+
+
 def topology(graph: Graph) -> View:
-    """Clients -> Ingress hosts -> workloads (with their Services) by namespace tier."""
+    """Clients -> Ingress hosts -> workloads (with their Services) by namespace tier, then
+    the endpoints outside the manifests that logs and traces are sent to."""
     clients = Column("Clients", (Node("clients", ("clients",), "client"),))
     hosts, routes = _hosts(graph)
     links = [Link("clients", node.id, "HTTP", "route") for node in hosts.nodes]
     columns = [clients, hosts] if hosts.nodes else []
     namespaces, calls = _namespace_columns(graph)
+    sinks, sent = _sinks(graph)
     return View(
         f"{graph.platform} network topology",
-        tuple(columns + namespaces),
-        tuple(links + routes + calls),
+        tuple(columns + namespaces + sinks),
+        tuple(links + routes + calls + sent),
     )
 
 

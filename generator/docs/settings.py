@@ -1,0 +1,64 @@
+"""What the docs stage reads besides the objects: the report's language (``docs:`` in
+cmgen.yaml) and two optional keys of the env's values, documented in the README:
+
+- ``performance``: the env's targets (``responseTimeMs``, ``throughputRps``,
+  ``availabilityPercent``), stated in the report's performance section;
+- ``features``: boolean switches; the values schema describes each (``description``) and
+  may place it on a recommendation horizon (``x-cmgen-horizon``: short, mid or long) and
+  describe it in the report's language (``x-cmgen-description-ko``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import CmgenError
+
+HORIZON_KEY = "x-cmgen-horizon"
+HORIZONS = ("short", "mid", "long")
+TARGETS = ("responseTimeMs", "throughputRps", "availabilityPercent")
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    on: bool
+    description: str
+    horizon: str  # one of HORIZONS
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = "en"
+    targets: Mapping[str, float] = field(default_factory=dict)  # of TARGETS, those the values set
+    features: tuple[Feature, ...] = ()
+
+
+def settings(values: Mapping[str, Any], schema: Mapping[str, Any], language: str = "en") -> Settings:
+    """The docs settings of one env's merged ``values`` (already checked against ``schema``)."""
+    performance = values.get("performance")
+    targets = {
+        key: performance[key]
+        for key in TARGETS
+        if isinstance(performance, Mapping) and isinstance(performance.get(key), (int, float))
+    }
+    switches = values.get("features")
+    described = _properties(schema, "features")
+    features = []
+    for name, on in sorted(switches.items() if isinstance(switches, Mapping) else []):
+        if not isinstance(on, bool):
+            continue
+        entry = described.get(name, {})
+        horizon = entry.get(HORIZON_KEY, "mid")
+        if horizon not in HORIZONS:
+            raise CmgenError(f"the values schema's features.{name}: {HORIZON_KEY} must be one of {', '.join(HORIZONS)}")
+        description = entry.get(f"x-cmgen-description-{language}") or entry.get("description", "")
+        features.append(Feature(name, on, str(description), horizon))
+    return Settings(language, targets, tuple(features))
+
+
+def _properties(schema: Mapping[str, Any], key: str) -> Mapping[str, Mapping[str, Any]]:
+    found = schema.get("properties", {}).get(key, {}).get("properties", {})
+    return found if isinstance(found, Mapping) else {}

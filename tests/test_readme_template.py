@@ -1,0 +1,55 @@
+"""The env README (templates/README.md.j2) in each docs language: with
+``docs: {language: ko}`` in cmgen.yaml it is written in Korean, with the same facts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import pipeline
+from generator.pipeline import Build
+from generator.project import Project
+from tests.test_docs_layout import copy_project
+
+# Words a Korean heading may keep: names, as the tutorial writes them.
+_TERMS = {"CloudMart", "env", "Ingress", "cmgen", "YAML"}
+
+
+@pytest.fixture(scope="module")
+def korean(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("korean")
+    copy_project(root)
+    (root / "cmgen.yaml").write_text("tree: week3/day3\ndocs: {language: ko}\n")
+    return Project.load(root)
+
+
+def _readme(project: Project, env: str) -> str:
+    build: Build = pipeline.build(project, env, pipeline.Options(docs=False))
+    return build.files["README.md"].data.decode()
+
+
+def _facts(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Fenced blocks (without trailing comments), then the numbers and inline code of the prose."""
+    blocks = [re.sub(r"[ \t]+#\s[^\n]*", "", block) for block in re.findall(r"```.*?```", text, flags=re.DOTALL)]
+    prose = re.sub(r"```.*?```|<!--.*?-->", "", text, flags=re.DOTALL)
+    code = re.findall(r"`[^`\n]+`", prose)
+    numbers = re.findall(r"\d+(?:\.\d+)?", re.sub(r"`[^`\n]+`", "", prose))
+    return blocks, sorted(numbers), sorted(code)
+
+
+@pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
+def test_the_korean_readme_states_the_same_facts(repo_project: Project, korean: Project, env: str) -> None:
+    english, translated = _readme(repo_project, env), _readme(korean, env)
+    assert _facts(translated) == _facts(english)
+    assert translated.count("\n#") == english.count("\n#")
+    for heading in re.findall(r"^#+ (.*)$", re.sub(r"```.*?```", "", translated, flags=re.DOTALL), flags=re.MULTILINE):
+        assert re.search("[가-힣]", heading), heading
+        words = set(re.findall(r"[A-Za-z][A-Za-z.-]*", re.sub(r"`[^`]+`", "", heading))) - _TERMS
+        assert not words, heading
+
+
+def test_english_stays_the_default(repo_project: Project) -> None:
+    assert repo_project.config.docs_language == "en"
+    assert _readme(repo_project, "minikube").splitlines()[1].startswith("# CloudMart networking & storage")
+
