@@ -113,6 +113,8 @@ def inputs(project: Project, options: Options) -> list[Path]:
         found.extend(path for path in sorted(folder.rglob("*")) if path.is_file())
     crds = [*project.config.crds, *options.crds]
     found.extend(Path(name) for name in expand_paths(str(path) for path in crds))
+    found.extend(options.values_files)  # -f FILE and --set-file KEY=FILE
+    found.extend(Path(assignment.partition("=")[2]) for assignment in options.set_files)
     return found
 
 

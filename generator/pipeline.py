@@ -75,7 +75,9 @@ def _build(
     observer: progress.Observer,
 ) -> Build:
     observer.stage("values")
-    merged = values.load(project, env, options.sets)
+    merged = values.load(
+        project, env, options.sets, options.values_files, options.set_strings, options.set_files
+    )
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []

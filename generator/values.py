@@ -17,6 +17,7 @@ from generator import yamlio
 from generator.errors import CmgenError
 from generator.merge import Key, Origin, Values, dotted, merge
 from generator.project import Project
+from generator.suggest import did_you_mean
 
 MERGE_KEY = "x-cmgen-merge-key"
 
@@ -35,24 +36,30 @@ def read(path: Path, display: str) -> Values:
     return Values(data, origins)
 
 
-def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -> Values:
-    """``a.b.c=VALUE`` (VALUE read as YAML) -> a values tree holding only that path.
+def parse_set(
+    assignment: str, merge_keys: Mapping[Key, str], current: Values, flag: str = "--set"
+) -> Values:
+    """``a.b.c=VALUE`` -> a values tree holding only that path. VALUE is read as YAML for
+    ``--set``, kept as a string for ``--set-string``, and is the text of the file it names
+    for ``--set-file``.
 
     A step into a list that merges by key selects the item by that key:
-    ``components.user-service.replicas=3``.
+    ``components.user-service.replicas=3``; the item must exist (a typo is not a new item).
     """
-    where = f"--set {assignment}"
+    where = f"{flag} {assignment}"
     dotted, equals, raw = assignment.partition("=")
     steps: list[str] = dotted.split(".")
     if not equals or not dotted or any(not step for step in steps):
-        raise CmgenError(f"invalid --set {assignment!r}: expected KEY.PATH=VALUE")
-    value = yamlio.load_one(raw, where) if raw.strip() else ""
+        raise CmgenError(f"invalid {flag} {assignment!r}: expected KEY.PATH=VALUE")
+    value = _set_value(flag, raw, where)
     pattern: list[str | int] = []
     selectors: list[str | None] = []
     for step in steps:
         selector = merge_keys.get(tuple(pattern))
         selectors.append(selector)
+        _refuse_index(step, pattern, merge_keys, current, f"invalid {flag} {assignment!r}")
         pattern.append("*" if selector else step)
+    _check_items(steps, selectors, current, f"invalid {flag} {assignment!r}")
     tree: Any = value
     for step, selector in reversed(list(zip(steps, selectors))):
         if selector is None:
@@ -61,11 +68,70 @@ def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -
             tree = [{selector: step, **tree}]
         else:
             raise CmgenError(
-                f"invalid --set {assignment!r}: {step!r} selects an item of a list merged by "
+                f"invalid {flag} {assignment!r}: {step!r} selects an item of a list merged by "
                 f"{selector!r}; set a field of it, e.g. {dotted}.FIELD=VALUE"
             )
     origins = {sub: Origin(where, ()) for sub in yamlio.iter_paths(tree)}
     return Values(tree, origins)
+
+
+def _set_value(flag: str, raw: str, where: str) -> Any:
+    if flag == "--set-string":
+        return raw
+    if flag == "--set-file":
+        try:
+            return Path(raw).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise CmgenError(f"{where}: cannot read {raw}: {reason}") from None
+    return yamlio.load_one(raw, where) if raw.strip() else ""
+
+
+_INDEXED = re.compile(r"(.*)\[(-?[0-9]+)\]")
+
+
+def _refuse_index(
+    step: str, pattern: list[str | int], merge_keys: Mapping[Key, str], current: Values, what: str
+) -> None:
+    """``apps[0]``: Helm's index syntax; cmgen selects list items by their merge key."""
+    indexed = _INDEXED.fullmatch(step)
+    if indexed is None:
+        return
+    lists = {str(path[-1]): key for path, key in merge_keys.items() if list(path[:-1]) == pattern}
+    name = indexed.group(1) if indexed.group(1) in lists else next(iter(sorted(lists)), "")
+    example = ""
+    if name:
+        items = _at(current.data, [*(str(step) for step in pattern if step != "*"), name])
+        first = items[0].get(lists[name]) if isinstance(items, list) and items else "NAME"
+        example = f": e.g. {name}.{first}.FIELD=VALUE (items merge by {lists[name]!r})"
+    raise CmgenError(f"{what}: list items are selected by name, not by index [{indexed.group(2)}]{example}")
+
+
+def _at(data: Any, steps: Sequence[str]) -> Any:
+    for step in steps:
+        data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+def _check_items(steps: list[str], selectors: list[str | None], current: Values, what: str) -> None:
+    """A step that selects an item of an existing list by name must name an existing item."""
+    node: Any = current.data
+    for position, (step, selector) in enumerate(zip(steps, selectors)):
+        if selector is None:
+            node = node.get(step) if isinstance(node, dict) else None
+            continue
+        if not isinstance(node, list):
+            return  # no such list yet: the --set makes it
+        items = [item for item in node if isinstance(item, dict)]
+        names = [str(item.get(selector)) for item in items]
+        if step not in names:
+            where = ".".join(steps[:position])
+            raise CmgenError(
+                f"{what}: {where} has no item with {selector} {step!r}"
+                f"{did_you_mean(step, names)}; a --set changes an item, it does not add "
+                "one (add new items in a values file)"
+            )
+        node = items[names.index(step)]
 
 
 def merge_keys(schema: Mapping[str, Any]) -> dict[Key, str]:
@@ -86,15 +152,25 @@ def merge_keys(schema: Mapping[str, Any]) -> dict[Key, str]:
     return found
 
 
-def load(project: Project, env: str, sets: Sequence[str] = ()) -> Values:
-    """Base values, then the env's, then each ``--set``; validated against the schema."""
+def load(
+    project: Project,
+    env: str,
+    sets: Sequence[str] = (),
+    files: Sequence[Path] = (),
+    strings: Sequence[str] = (),
+    file_sets: Sequence[str] = (),
+) -> Values:
+    """Base values, then the env's, then each ``-f FILE``, then each ``--set``,
+    ``--set-string`` and ``--set-file`` (Helm's order); validated against the schema."""
     schema = _schema(project)
     keys = merge_keys(schema)
     values = read(project.base_values, project.display(project.base_values))
     env_file = project.env_values(env)
-    values = merge(values, read(env_file, project.display(env_file)), keys)
-    for assignment in sets:
-        values = merge(values, parse_set(assignment, keys, values), keys)
+    for path in (env_file, *files):
+        values = merge(values, read(path, project.display(path)), keys)
+    for flag, assignments in (("--set", sets), ("--set-string", strings), ("--set-file", file_sets)):
+        for assignment in assignments:
+            values = merge(values, parse_set(assignment, keys, values, flag), keys)
     check(values, schema)
     return values
 
@@ -163,12 +239,14 @@ def check(values: Values, schema: Mapping[str, Any]) -> None:
         return
     path: Key = tuple(error.absolute_path)
     key = False
+    hint = ""
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(name for name in error.instance if name not in allowed)
         if extra:
             path, key = (*path, extra[0]), True
-    message = f"{dotted(path)}: {error.message}"
+            hint = did_you_mean(extra[0], allowed)
+    message = f"{dotted(path)}: {error.message}{hint}"
     for end in range(len(path), -1, -1):
         origin = values.origins.get(path[:end])
         if origin is not None:
