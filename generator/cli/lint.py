@@ -22,7 +22,7 @@ def rule_infos() -> dict[str, report.RuleInfo]:
 @command("lint")
 def lint_command(
     paths: list[str] = typer.Argument(None, help="Files or folders of manifests; - is stdin."),
-    output: str = typer.Option("text", "--output", "-o", help="text, json or sarif."),
+    output: str = typer.Option("text", "--output", "-o", help="text, json, sarif, junit or tap."),
     rules: bool = typer.Option(False, "--rules", help="List the rules and exit."),
 ) -> None:
     """Lint manifests: references between objects, API-server rules, hardening.
@@ -38,8 +38,14 @@ def lint_command(
         raise CmgenError(f"--output must be one of {', '.join(report.FORMATS)}, not {output!r}")
     if not paths:
         raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
-    findings = sorted(finding for group in by_tree(load_paths(paths)) for finding in lint(group))
-    if output == "json":
+    manifests = load_paths(paths)
+    findings = sorted(finding for group in by_tree(manifests) for finding in lint(group))
+    checked = [report.Checked(manifest.source.name, manifest.ref) for manifest in manifests]
+    if output == "junit":
+        typer.echo(report.junit_text(findings, checked), nl=False)
+    elif output == "tap":
+        typer.echo(report.tap_text(findings, checked), nl=False)
+    elif output == "json":
         typer.echo(report.json_text(findings), nl=False)
     elif output == "sarif":
         from importlib import metadata  # ~10 ms of start-up: only SARIF needs the version
