@@ -218,3 +218,20 @@ def test_an_overlay_without_values_says_the_values_file_is_missing(project_dir: 
         "overlays/qa: error: values/qa.yaml is missing: env 'qa' has an overlay but no values "
         "file (an env is a values file; its overlay is optional)\n"
     )
+
+
+def test_a_drift_finding_says_how_to_fix_it(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with (project_dir / "out/dev/week3/day3/app/configmap.yaml").open("a") as handle:
+        handle.write("# edit\n")
+    direct = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
+    assert direct.exit_code == 1
+    assert (
+        "error[drifted] differs from a fresh render (hand-edited or stale); "
+        "run: cmgen render --env dev (to see the difference: cmgen diff --env dev)\n"
+    ) in direct.stderr
+    monkeypatch.setenv("PRE_COMMIT", "1")  # what pre-commit sets for every hook it runs
+    hooked = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
+    assert (
+        "error[drifted] differs from a fresh render (hand-edited or stale); "
+        "run: pre-commit run cmgen-render --hook-stage manual\n"
+    ) in hooked.stderr

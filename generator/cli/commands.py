@@ -7,6 +7,7 @@ The stages are imported inside the commands that use them: ``cmgen validate`` an
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,10 @@ EnvOption = typer.Option(
     None, "--env", "-e", help="Environment (see: cmgen envs).", autocompletion=_complete_envs
 )
 AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
+# In a pre-commit hook, cmgen lives in pre-commit's environment, not on PATH: the fix for a
+# drifted tree is the manual render hook of .pre-commit-hooks.yaml. (pre-commit sets
+# PRE_COMMIT=1 for every hook it runs.)
+PRECOMMIT_FIX = "pre-commit run cmgen-render --hook-stage manual"
 JobsOption = typer.Option(
     None, "--jobs", "-j", help="With --all-envs: envs built in parallel (default: the CPU count)."
 )
@@ -132,7 +137,8 @@ def check_env(current: Project, options: Options, env: str) -> list[Finding]:
     digest = buildcache.key(current, env, options)
     build = build_env(current, env, options)
     buildcache.store(digest, current, env, options, build)
-    return [*build.findings, *drift.findings(build, drift.compare(build), current)]
+    fix = PRECOMMIT_FIX if os.environ.get("PRE_COMMIT") == "1" else ""
+    return [*build.findings, *drift.findings(build, drift.compare(build), current, fix)]
 
 
 @command("diff")
