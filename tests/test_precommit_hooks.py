@@ -17,7 +17,7 @@ import yaml
 
 from tests.conftest import REPO
 
-PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out"]
+PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out", "crds"]
 
 
 def git(cwd: Path, *args: str) -> None:
