@@ -272,3 +272,18 @@ def test_an_unreadable_entry_is_a_miss(project_dir: Path, monkeypatch: pytest.Mo
     result = cmgen("check", "--env", "dev", project=project_dir)
     assert result.exit_code == 0, result.output
     assert _lookup(Project.load(project_dir), "dev", Options()) is not None  # stored again
+
+
+def test_values_files_and_set_files_are_inputs_of_the_key(project_dir: Path, tmp_path: Path) -> None:
+    extra, text = tmp_path / "extra.yaml", tmp_path / "message.txt"
+    extra.write_text("app:\n  replicas: 4\n")
+    text.write_text("hello")
+    options = Options(values_files=(extra,), set_files=(f"app.message={text}",))
+    before = _key(project_dir, options=options)
+    assert before is not None and before != _key(project_dir)
+    for path in (extra, text):
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert _key(project_dir, options=options) != before, path
+        path.write_bytes(original)
+    assert _key(project_dir, options=options) == before
