@@ -50,3 +50,10 @@ def test_kustomize_layout_lists_every_base_file(tmp_path: Path) -> None:
     kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
     assert kustomization["resources"] == ["../base"]
     assert kustomization["namePrefix"] == "bench-"
+
+
+def test_envs_bench_runs_serial_and_parallel_with_identical_results(tmp_path: Path) -> None:
+    bench = _module("envs_bench")
+    result = bench.bench(tmp_path, envs=3, jobs=2)
+    assert (result["envs"], result["render identical"], result["check identical"]) == (3, True, True)
+    assert sorted(path.name for path in (tmp_path / "out-render").iterdir()) == ["env-01", "env-02", "env-03"]
