@@ -9,14 +9,15 @@ every env before it decides the exit code. Any other exception is a bug and prop
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from generator.errors import CmgenError
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 T = TypeVar("T")
 _worker = {"on": False}
@@ -55,6 +56,8 @@ def run(job: Callable[[str], T], envs: Sequence[str], jobs: int) -> list[Outcome
         return [Outcome(envs[0], result=job(envs[0]))]
     if jobs == 1:
         return [_outcome(job, env) for env in envs]
+    from concurrent.futures import ProcessPoolExecutor  # ~15 ms of start-up: only when used
+
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(envs)), mp_context=_context(), initializer=_mark_worker
     ) as pool:
@@ -74,5 +77,7 @@ def _mark_worker() -> None:
 
 def _context() -> multiprocessing.context.BaseContext:
     # fork: a worker starts with cmgen and its libraries already imported (no re-import).
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)

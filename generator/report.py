@@ -8,13 +8,15 @@ sorts them; nothing here decides an exit code.
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, Skip
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 FORMATS = ("text", "json", "sarif", "junit", "tap")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -178,6 +180,8 @@ def junit_text(findings: Iterable[Finding], checked: Iterable[Checked], name: st
     """JUnit XML: a test suite per file, a test case per resource; an error is a failure, a
     resource without a schema (or skipped with ``--skip``) is skipped, warnings go to the
     case's system-out. No timings: the same input gives the same bytes."""
+    from xml.etree import ElementTree  # only this format needs it
+
     suites: dict[str, list[ElementTree.Element]] = {}
     totals = Counter[str]()
     for (file, resource), (item, found) in _cases(findings, checked).items():

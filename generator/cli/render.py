@@ -7,6 +7,7 @@ import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -28,7 +29,9 @@ from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
 from generator.options import Options
 from generator.project import OutputTarget, Project
-from generator.write import OutputFile
+
+if TYPE_CHECKING:
+    from generator.write import OutputFile
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Rendered:
     findings: list[Finding]
 
     def output_files(self) -> dict[str, OutputFile]:
+        from generator.write import OutputFile
+
         return {name: OutputFile(data, executable) for name, (data, executable) in self.files.items()}
 
 
