@@ -100,7 +100,8 @@ def check_command(
     stored = {} if no_cache else {name: _stored(current, name, options) for name in names}
     missed = [name for name in names if stored.get(name) is None]
     job = functools.partial(check_env, current, options)
-    built = {outcome.env: outcome for outcome in parallel.run(job, missed, _jobs(jobs))}
+    outcomes = parallel.run(job, missed, _jobs(jobs), ["generator.pipeline", "generator.drift"])
+    built = {outcome.env: outcome for outcome in outcomes}
     findings: list[Finding] = []
     for name in names:
         outcome = built.get(name)

@@ -106,7 +106,8 @@ def render_command(
         _print(current, names[0], options, show_only)
         return
     job = functools.partial(render_env, current, options)
-    outcomes = parallel.run(job, names, parallel.default_jobs() if jobs is None else jobs)
+    preload = ["generator.pipeline", *(["generator.docs.painter"] if current.config.docs else [])]
+    outcomes = parallel.run(job, names, parallel.default_jobs() if jobs is None else jobs, preload)
     _write(current, outcomes)
 
 
