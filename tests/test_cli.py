@@ -164,29 +164,45 @@ def test_dash_h_is_help(args: list[str]) -> None:
     assert "Usage: cmgen" in result.stdout and "--help" in result.stdout
 
 
+_SCRIPT_MARK = {"bash": "complete -o default -F _cmgen_completion cmgen", "zsh": "#compdef cmgen", "fish": "complete --command cmgen"}
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_shell_completion_script(shell: str) -> None:
+def test_shell_completion_script(shell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --install-completion and --show-completion detect the user's shell; Typer's own switch
+    # turns detection off so that the shell can be named here.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     result = cmgen("--show-completion", shell)
     assert result.exit_code == 0
-    assert "_CMGEN_COMPLETE" in result.stdout
+    assert _SCRIPT_MARK[shell] in result.stdout
+    assert all(mark not in result.stdout for other, mark in _SCRIPT_MARK.items() if other != shell)
 
 
-def test_completion_completes_commands_and_env_names(project_dir: Path) -> None:
-    """What the installed bash script asks for: the shell's words in, candidates out."""
+def _complete(project_dir: Path, shell: str, words: str) -> list[str]:
+    """What each shell's installed script asks cmgen: the words typed in, candidates out."""
     import os
     import subprocess
     import sys
 
-    def complete(words: str) -> list[str]:
-        env = {**os.environ, "_CMGEN_COMPLETE": "complete_bash", "COMP_WORDS": words,
-               "COMP_CWORD": str(len(words.split(" ")) - 1)}
-        run = [str(Path(sys.executable).parent / "cmgen")]  # the installed entry point
-        result = subprocess.run(run, env=env, cwd=project_dir, capture_output=True, text=True)
-        return result.stdout.split()
+    env = {**os.environ, "_CMGEN_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        env |= {"COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    else:
+        env |= {"_TYPER_COMPLETE_ARGS": words, "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    run = [str(Path(sys.executable).parent / "cmgen")]  # the installed entry point
+    result = subprocess.run(run, env=env, cwd=project_dir, capture_output=True, text=True)
+    return result.stdout.split()
 
-    assert complete("cmgen re") == ["render"] and complete("cmgen ch") == ["check"]
-    assert complete("cmgen render --env p") == ["prod"]
-    assert complete("cmgen render --env ") == ["dev", "prod"]
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_completes_commands_and_env_names(project_dir: Path, shell: str) -> None:
+    if shell == "zsh":  # zsh gets an _arguments line, the candidates quoted in it
+        assert " ".join(_complete(project_dir, shell, "cmgen render --env p")) == """_arguments '*: :(("prod"))'"""
+        return
+    assert _complete(project_dir, shell, "cmgen render --env p") == ["prod"]
+    if shell == "bash":
+        assert _complete(project_dir, shell, "cmgen re") == ["render"]
+        assert _complete(project_dir, shell, "cmgen render --env ") == ["dev", "prod"]
 
 
 def test_diff_all_envs(project_dir: Path) -> None:
