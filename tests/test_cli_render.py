@@ -161,3 +161,12 @@ def test_a_new_project_accepts_a_number_as_a_quantity(tmp_path: Path) -> None:
     result = cmgen("render", "--env", "dev", "--stdout", project=tmp_path / "new")
     assert result.exit_code == 0, result.stderr
     assert "cpu: 0.5\n" in result.stdout
+
+
+def test_out_dash_is_stdout_not_a_folder(project_dir: Path) -> None:
+    before = snapshot(project_dir)
+    dashed = cmgen("render", "--env", "dev", "--out", "-", project=project_dir)
+    assert dashed.exit_code == 0, dashed.stderr
+    assert dashed.stdout == cmgen("render", "--env", "dev", "--stdout", project=project_dir).stdout
+    assert dashed.stdout.startswith("# Source: app/configmap.yaml\n")
+    assert snapshot(project_dir) == before and not Path("-").exists()

@@ -56,7 +56,7 @@ def render_command(
         "--out",
         "-o",
         help="Write DIR/<tree> (DIR/<env>/<tree> with --all-envs) instead of out/<env>/<tree>; "
-        "symlinks in DIR are followed, none below it.",
+        "symlinks in DIR are followed, none below it. '-' is --stdout.",
     ),
     stdout: bool = typer.Option(
         False, "--stdout", help="Print the manifests as one YAML stream; write nothing."
@@ -83,6 +83,8 @@ def render_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
+    if out == Path("-"):  # the Unix spelling of stdout, not a folder named "-"
+        stdout, out = True, None
     if stdout and (out is not None or all_envs):
         raise CmgenError("--stdout prints one env: give --env ENV, without --out or --all-envs")
     if show_only and not stdout:
