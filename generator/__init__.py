@@ -1,3 +1,4 @@
-"""cmgen: Kubernetes manifests from Jinja2 templates and per-environment values."""
+"""cmgen: Kubernetes manifests from Jinja2 templates and per-environment values.
 
-__version__ = "0.1.0"
+cmgen's version is written once, in pyproject.toml; the installed package reports it
+(``importlib.metadata.version("cmgen")``, as ``cmgen --version`` prints it)."""

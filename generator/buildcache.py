@@ -112,8 +112,10 @@ def inputs(project: Project, options: Options) -> list[Path]:
     """The files a build of ``project`` may read besides cmgen and its dependencies.
 
     Raises ``CmgenError`` when a CRD path does not exist (the build then reports it)."""
-    found = confine.inputs(project)
+    found = confine.inputs(project)  # cmgen.yaml, templates/, values/, overlays/, its crds
     found.extend(Path(name) for name in expand_paths(str(path) for path in options.crds))
+    found.extend(options.values_files)  # -f FILE and --set-file KEY=FILE
+    found.extend(Path(assignment.partition("=")[2]) for assignment in options.set_files)
     return found
 
 

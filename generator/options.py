@@ -12,7 +12,10 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Options:
     overlays: bool = True
-    sets: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()  # --set KEY=YAML
+    values_files: tuple[Path, ...] = ()  # -f FILE: merged after values/<env>.yaml
+    set_strings: tuple[str, ...] = ()  # --set-string KEY=STRING
+    set_files: tuple[str, ...] = ()  # --set-file KEY=PATH: the file's text
     out: Path | None = None  # --out DIR: write DIR/<tree> (symlinks in DIR are followed)
     out_per_env: bool = False  # --all-envs with --out: DIR/<env>/<tree>
     kube_version: str | None = None  # default: kubeVersion of cmgen.yaml

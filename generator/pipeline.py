@@ -76,7 +76,9 @@ def _build(
 ) -> Build:
     confine.inputs(project)  # no input may be a symlink leading out of the project
     observer.stage("values")
-    merged = values.load(project, env, options.sets)
+    merged = values.load(
+        project, env, options.sets, options.values_files, options.set_strings, options.set_files
+    )
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []

@@ -19,6 +19,7 @@ from pathlib import Path
 from generator import confine, lintsettings, paths, yamlio
 from generator.errors import CmgenError
 from generator.lintsettings import RuleSetting
+from generator.suggest import did_you_mean
 
 CONFIG_FILE = "cmgen.yaml"
 TEMPLATE_SUFFIX = ".j2"
@@ -151,8 +152,17 @@ class Project:
         check_env_name(env)
         path = self.values_dir / f"{env}.yaml"
         if not path.is_file():
+            if (self.overlays_dir / env).is_dir():
+                raise CmgenError(
+                    f"{self.display(path)} is missing: env {env!r} has an overlay but no "
+                    "values file (an env is a values file; its overlay is optional)",
+                    self.display(self.overlays_dir / env),
+                )
             known = ", ".join(self.envs()) or "none"
-            raise CmgenError(f"unknown env {env!r} (known: {known})", self.display(self.values_dir))
+            hint = did_you_mean(env, self.envs())
+            raise CmgenError(
+                f"unknown env {env!r}{hint} (known: {known})", self.display(self.values_dir)
+            )
         return path
 
     def overlay(self, env: str) -> Path:

@@ -10,10 +10,11 @@ from typing import Any, NoReturn
 
 import jsonschema_rs
 
-from generator import valueschema, yamlio
+from generator import setflags, valueschema, yamlio
 from generator.errors import CmgenError
 from generator.merge import Key, Origin, Values, dotted, merge
 from generator.project import Project
+from generator.suggest import did_you_mean
 
 MERGE_KEY = "x-cmgen-merge-key"
 
@@ -32,29 +33,35 @@ def read(path: Path, display: str) -> Values:
     return Values(data, origins)
 
 
-def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -> Values:
-    """``a.b.c=VALUE`` (VALUE read as YAML) -> a values tree holding only that path.
+def parse_set(
+    assignment: str, merge_keys: Mapping[Key, str], current: Values, flag: str = "--set"
+) -> Values:
+    """``a.b.c=VALUE`` -> a values tree holding only that path. VALUE is read as YAML for
+    ``--set``, kept as a string for ``--set-string``, and is the text of the file it names
+    for ``--set-file``.
 
     A step into a list that merges by key selects the item by that key:
-    ``components.user-service.replicas=3``.
+    ``components.user-service.replicas=3``; the item must exist (a typo is not a new item).
     """
-    where = f"--set {assignment}"
+    where = f"{flag} {assignment}"
     dotted, equals, raw = assignment.partition("=")
     steps: list[str] = dotted.split(".")
     if not equals or not dotted or any(not step for step in steps):
-        raise CmgenError(f"invalid --set {assignment!r}: expected KEY.PATH=VALUE")
+        raise CmgenError(f"invalid {flag} {assignment!r}: expected KEY.PATH=VALUE")
     if len(steps) > yamlio.MAX_DEPTH:
         raise CmgenError(
-            f"invalid --set {assignment[:40]!r}...: the key has {len(steps)} segments, "
+            f"invalid {flag} {assignment[:40]!r}...: the key has {len(steps)} segments, "
             f"at most {yamlio.MAX_DEPTH} (the nesting limit of values files)"
         )
-    value = yamlio.load_one(raw, where) if raw.strip() else ""
+    value = setflags.value(flag, raw, where)
     pattern: list[str | int] = []
     selectors: list[str | None] = []
     for step in steps:
         selector = merge_keys.get(tuple(pattern))
         selectors.append(selector)
+        setflags.refuse_index(step, pattern, merge_keys, current, f"invalid {flag} {assignment!r}")
         pattern.append("*" if selector else step)
+    setflags.check_items(steps, selectors, current, f"invalid {flag} {assignment!r}")
     tree: Any = value
     for step, selector in reversed(list(zip(steps, selectors))):
         if selector is None:
@@ -63,7 +70,7 @@ def parse_set(assignment: str, merge_keys: Mapping[Key, str], current: Values) -
             tree = [{selector: step, **tree}]
         else:
             raise CmgenError(
-                f"invalid --set {assignment!r}: {step!r} selects an item of a list merged by "
+                f"invalid {flag} {assignment!r}: {step!r} selects an item of a list merged by "
                 f"{selector!r}; set a field of it, e.g. {dotted}.FIELD=VALUE"
             )
     origins = {sub: Origin(where, ()) for sub in yamlio.iter_paths(tree)}
@@ -88,15 +95,25 @@ def merge_keys(schema: Mapping[str, Any]) -> dict[Key, str]:
     return found
 
 
-def load(project: Project, env: str, sets: Sequence[str] = ()) -> Values:
-    """Base values, then the env's, then each ``--set``; validated against the schema."""
+def load(
+    project: Project,
+    env: str,
+    sets: Sequence[str] = (),
+    files: Sequence[Path] = (),
+    strings: Sequence[str] = (),
+    file_sets: Sequence[str] = (),
+) -> Values:
+    """Base values, then the env's, then each ``-f FILE``, then each ``--set``,
+    ``--set-string`` and ``--set-file`` (Helm's order); validated against the schema."""
     schema = _schema(project)
     keys = merge_keys(schema)
     values = read(project.base_values, project.display(project.base_values))
     env_file = project.env_values(env)
-    values = merge(values, read(env_file, project.display(env_file)), keys)
-    for assignment in sets:
-        values = merge(values, parse_set(assignment, keys, values), keys)
+    for path in (env_file, *files):
+        values = merge(values, read(path, project.display(path)), keys)
+    for flag, assignments in (("--set", sets), ("--set-string", strings), ("--set-file", file_sets)):
+        for assignment in assignments:
+            values = merge(values, parse_set(assignment, keys, values, flag), keys)
     check(values, schema)
     return values
 
@@ -136,12 +153,14 @@ def check(values: Values, schema: Mapping[str, Any]) -> None:
         _raise_at(values, tuple(first.instance_path), first.message, False)
     path: Key = tuple(error.absolute_path)
     key = False
+    hint = ""
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(name for name in error.instance if name not in allowed)
         if extra:
             path, key = (*path, extra[0]), True
-    _raise_at(values, path, error.message, key)
+            hint = did_you_mean(extra[0], allowed)
+    _raise_at(values, path, f"{error.message}{hint}", key)
 
 
 def _raise_at(values: Values, path: Key, problem: str, key: bool) -> NoReturn:

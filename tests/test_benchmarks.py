@@ -64,3 +64,10 @@ def test_the_sandbox_benchmark_renders_the_same_text_both_ways() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "sandbox cost: x" in result.stdout
+
+
+def test_envs_bench_runs_serial_and_parallel_with_identical_results(tmp_path: Path) -> None:
+    bench = _module("envs_bench")
+    result = bench.bench(tmp_path, envs=3, jobs=2)
+    assert (result["envs"], result["render identical"], result["check identical"]) == (3, True, True)
+    assert sorted(path.name for path in (tmp_path / "out-render").iterdir()) == ["env-01", "env-02", "env-03"]

@@ -326,3 +326,18 @@ def test_an_edit_under_a_symlinked_folder_is_not_replayed_as_in_sync(
 def test_the_key_covers_files_under_a_symlinked_folder(project_dir: Path) -> None:
     edited = _link_overlay(project_dir)
     assert edited.resolve() in {path.resolve() for path in buildcache.inputs(Project.load(project_dir), Options())}
+
+
+def test_values_files_and_set_files_are_inputs_of_the_key(project_dir: Path, tmp_path: Path) -> None:
+    extra, text = tmp_path / "extra.yaml", tmp_path / "message.txt"
+    extra.write_text("app:\n  replicas: 4\n")
+    text.write_text("hello")
+    options = Options(values_files=(extra,), set_files=(f"app.message={text}",))
+    before = _key(project_dir, options=options)
+    assert before is not None and before != _key(project_dir)
+    for path in (extra, text):
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert _key(project_dir, options=options) != before, path
+        path.write_bytes(original)
+    assert _key(project_dir, options=options) == before

@@ -147,3 +147,107 @@ def test_the_real_project_is_in_sync(tmp_path: Path) -> None:
     shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "*.egg-info", "__pycache__"))
     result = cmgen("check", "--env", "minikube", project=copy)
     assert result.exit_code == 0, result.output
+
+
+def test_version_is_the_package_version() -> None:
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    result = cmgen("--version")
+    assert (result.exit_code, result.stdout) == (0, f"cmgen {declared}\n")
+
+
+@pytest.mark.parametrize("args", [["-h"], ["render", "-h"], ["validate", "-h"]])
+def test_dash_h_is_help(args: list[str]) -> None:
+    result = cmgen(*args)
+    assert result.exit_code == 0
+    assert "Usage: cmgen" in result.stdout and "--help" in result.stdout
+
+
+_SCRIPT_MARK = {"bash": "complete -o default -F _cmgen_completion cmgen", "zsh": "#compdef cmgen", "fish": "complete --command cmgen"}
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_script(shell: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --install-completion and --show-completion detect the user's shell; Typer's own switch
+    # turns detection off so that the shell can be named here.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    result = cmgen("--show-completion", shell)
+    assert result.exit_code == 0
+    assert _SCRIPT_MARK[shell] in result.stdout
+    assert all(mark not in result.stdout for other, mark in _SCRIPT_MARK.items() if other != shell)
+
+
+def _complete(project_dir: Path, shell: str, words: str) -> list[str]:
+    """What each shell's installed script asks cmgen: the words typed in, candidates out."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_CMGEN_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        env |= {"COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    else:
+        env |= {"_TYPER_COMPLETE_ARGS": words, "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    run = [str(Path(sys.executable).parent / "cmgen")]  # the installed entry point
+    result = subprocess.run(run, env=env, cwd=project_dir, capture_output=True, text=True)
+    return result.stdout.split()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_completes_commands_and_env_names(project_dir: Path, shell: str) -> None:
+    if shell == "zsh":  # zsh gets an _arguments line, the candidates quoted in it
+        assert " ".join(_complete(project_dir, shell, "cmgen render --env p")) == """_arguments '*: :(("prod"))'"""
+        return
+    assert _complete(project_dir, shell, "cmgen render --env p") == ["prod"]
+    if shell == "bash":
+        assert _complete(project_dir, shell, "cmgen re") == ["render"]
+        assert _complete(project_dir, shell, "cmgen render --env ") == ["dev", "prod"]
+
+
+def test_diff_all_envs(project_dir: Path) -> None:
+    with (project_dir / "out/prod/week3/day3/app/configmap.yaml").open("a") as handle:
+        handle.write("# edit\n")
+    result = cmgen("diff", "--all-envs", "--no-color", project=project_dir)
+    assert result.exit_code == 1
+    assert "+++ out/prod/week3/day3/app/configmap.yaml" in result.stdout or "out/prod/week3/day3/app/configmap.yaml" in result.stdout
+    assert "out/dev/" not in result.stdout
+    (project_dir / "values" / "dev.yaml").write_text("app:\n  replicas: -1\n")
+    both = cmgen("diff", "--all-envs", "--no-color", project=project_dir)
+    assert both.exit_code == 2  # bad input in dev, drift in prod: every env, the worst code
+    assert "values/dev.yaml:2:13: error:" in both.stderr
+    assert "out/prod/week3/day3/app/configmap.yaml" in both.stdout
+
+
+def test_an_unknown_env_suggests_the_closest(project_dir: Path) -> None:
+    result = cmgen("render", "--env", "prd", project=project_dir)
+    assert result.exit_code == 2
+    assert result.stderr == "values: error: unknown env 'prd' (did you mean 'prod'?) (known: dev, prod)\n"
+
+
+def test_an_overlay_without_values_says_the_values_file_is_missing(project_dir: Path) -> None:
+    (project_dir / "overlays" / "qa").mkdir(parents=True)
+    (project_dir / "overlays" / "qa" / "kustomization.yaml").write_text("resources: []\n")
+    result = cmgen("render", "--env", "qa", project=project_dir)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "overlays/qa: error: values/qa.yaml is missing: env 'qa' has an overlay but no values "
+        "file (an env is a values file; its overlay is optional)\n"
+    )
+
+
+def test_a_drift_finding_says_how_to_fix_it(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with (project_dir / "out/dev/week3/day3/app/configmap.yaml").open("a") as handle:
+        handle.write("# edit\n")
+    direct = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
+    assert direct.exit_code == 1
+    assert (
+        "error[drifted] differs from a fresh render (hand-edited or stale); "
+        "run: cmgen render --env dev (to see the difference: cmgen diff --env dev)\n"
+    ) in direct.stderr
+    monkeypatch.setenv("PRE_COMMIT", "1")  # what pre-commit sets for every hook it runs
+    hooked = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
+    assert (
+        "error[drifted] differs from a fresh render (hand-edited or stale); "
+        "run: pre-commit run cmgen-render --hook-stage manual\n"
+    ) in hooked.stderr

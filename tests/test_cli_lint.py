@@ -164,3 +164,20 @@ def test_json_on_bad_input_carries_the_error() -> None:
         "file": None, "line": None, "column": None,
         "message": "no PATH given: name manifest files or folders (or - for stdin)",
     }
+
+
+def test_junit_and_tap_outputs_have_a_test_per_object(tmp_path: Path) -> None:
+    from junitparser import JUnitXml
+    from tap.parser import Parser
+
+    junit = runner.invoke(app, ["lint", TUTORIAL, "--output", "junit"])
+    assert junit.exit_code == 1
+    (tmp_path / "lint.xml").write_text(junit.stdout)
+    xml = JUnitXml.fromfile(str(tmp_path / "lint.xml"))
+    text = runner.invoke(app, ["lint", TUTORIAL]).stdout.splitlines()
+    failing = {line.split(": ")[1].split(" ", 1)[1] for line in text if ": error[" in line}
+    assert xml.failures == len(failing) > 0
+    tap = runner.invoke(app, ["lint", TUTORIAL, "--output", "tap"])
+    tests = [line for line in Parser().parse_text(tap.stdout) if line.category == "test"]
+    assert len(tests) == xml.tests
+    assert sum(not test.ok for test in tests) == xml.failures

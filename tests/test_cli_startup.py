@@ -41,7 +41,7 @@ def loaded(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> s
 @pytest.mark.parametrize(
     ("args", "absent"),
     [
-        (("envs",), {"pydantic", "jsonschema", "jinja2", "jsonschema_rs", "matplotlib"}),
+        (("envs",), {"pydantic", "jsonschema", "jinja2", "jsonschema_rs", "matplotlib", "multiprocessing", "concurrent", "xml"}),
         (("validate", "out/minikube/week3/day3/k8s-manifests"), {"pydantic", "jsonschema", "jinja2", "matplotlib"}),
         (("lint", "out/minikube/week3/day3/k8s-manifests"), {"pydantic", "jsonschema", "jinja2", "matplotlib"}),
         (("check", "--env", "minikube"), {"pydantic", "jsonschema", "matplotlib"}),

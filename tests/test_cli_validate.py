@@ -144,3 +144,78 @@ def test_json_on_bad_input_is_a_document_carrying_the_error(tmp_path: Path) -> N
         "error": {"file": str(broken), "line": 2, "column": 1,
                   "message": "duplicate key 'kind' (first defined at line 1)"},
     }
+
+
+BAD_SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  ports:\n    - port: eighty\n"
+GOOD_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"
+
+
+def _three_files(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BAD_SERVICE)
+    (tmp_path / "good.yaml").write_text(GOOD_CM)
+    (tmp_path / "widget.yaml").write_text(WIDGET)
+
+
+def test_junit_output_is_well_formed_with_a_case_per_resource(tmp_path: Path) -> None:
+    from junitparser import Failure, JUnitXml, Skipped
+
+    _three_files(tmp_path)
+    result = runner.invoke(app, ["validate", ".", "--output", "junit"])
+    assert result.exit_code == 1
+    (tmp_path / "report.xml").write_text(result.output)
+    xml = JUnitXml.fromfile(str(tmp_path / "report.xml"))
+    assert (xml.tests, xml.failures, xml.skipped, xml.errors) == (3, 1, 1, 0)
+    cases = {case.name: case for suite in xml for case in suite}
+    assert sorted(cases) == ["ConfigMap/c", "Service/b", "Widget/w"]
+    (failure,) = cases["Service/b"].result
+    assert isinstance(failure, Failure)
+    assert failure.message == "bad.yaml:6:13: error[schema] Service/b: $.spec.ports[0].port: 'eighty' is not of type 'integer'"
+    assert isinstance(cases["Widget/w"].result[0], Skipped)
+    assert cases["ConfigMap/c"].is_passed
+
+
+def test_tap_output_is_tap_13(tmp_path: Path) -> None:
+    from tap.parser import Parser
+
+    _three_files(tmp_path)
+    result = runner.invoke(app, ["validate", ".", "--output", "tap", "--summary"])
+    assert result.exit_code == 1
+    lines = list(Parser().parse_text(result.output))
+    assert lines[0].category == "version" and lines[0].version == 13
+    assert lines[1].category == "plan" and lines[1].expected_tests == 3
+    tests = [line for line in lines if line.category == "test"]
+    assert [(t.number, t.ok, t.skip) for t in tests] == [(1, False, False), (2, True, False), (3, True, True)]
+    assert tests[0].yaml_block == {
+        "findings": ["bad.yaml:6:13: error[schema] Service/b: $.spec.ports[0].port: 'eighty' is not of type 'integer'"]
+    }
+    assert result.output.endswith(
+        "# Summary: 3 resources found in 3 files - Valid: 1, Invalid: 1, Errors: 0, Skipped: 1\n"
+    )
+
+
+def test_skip_kinds_and_summary(tmp_path: Path) -> None:
+    _three_files(tmp_path)
+    result = runner.invoke(app, ["validate", ".", "--skip", "Service,example.com/v1/Widget", "--summary"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "3 resources, 0 invalid, 2 skipped\n"
+        "Summary: 3 resources found in 3 files - Valid: 1, Invalid: 0, Errors: 0, Skipped: 2\n"
+    )
+    as_json = json.loads(runner.invoke(app, ["validate", ".", "--skip", "Service", "-o", "json", "--summary"]).output)
+    assert as_json["summary"] == {"resources": 3, "files": 3, "valid": 1, "invalid": 0, "errors": 0, "skipped": 2}
+
+
+def test_sarif_output_of_validate(tmp_path: Path) -> None:
+    _three_files(tmp_path)
+    result = runner.invoke(app, ["validate", "bad.yaml", "--output", "sarif"])
+    assert result.exit_code == 1
+    (only,) = json.loads(result.output)["runs"][0]["results"]
+    assert (only["ruleId"], only["locations"][0]["physicalLocation"]["region"]) == (
+        "schema", {"startLine": 6, "startColumn": 13}
+    )
+
+
+@pytest.mark.parametrize(("files", "code"), [(["good.yaml"], 0), (["bad.yaml"], 1), (["missing.yaml"], 2)])
+def test_validate_exit_codes(tmp_path: Path, files: list[str], code: int) -> None:
+    _three_files(tmp_path)
+    assert runner.invoke(app, ["validate", *files]).exit_code == code

@@ -109,3 +109,45 @@ def test_real_crds_load(shared_crds: Path) -> None:
     assert catalog.find("cert-manager.io/v1", "Certificate") is not None
     assert catalog.find("networking.istio.io/v1beta1", "VirtualService") is not None
     assert catalog.find("snapshot.storage.k8s.io/v1beta1", "VolumeSnapshot") is None
+
+
+def _versions(path: Path) -> list[crds.CrdVersion]:
+    crds._file_versions.cache_clear()  # a new process: only cmgen's cache on disk remains
+    catalog = crds.catalog([path])
+    return [version for kind in catalog._kinds.values() for version in kind.values()]
+
+
+def test_a_parsed_crd_file_is_kept_in_the_cache_by_its_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    crd = tmp_path / "widgets.yaml"
+    crd.write_text(CRD)
+    fresh = _versions(crd)
+    (stored,) = (tmp_path / "cache" / "crds").glob("*.json")
+    monkeypatch.setattr(crds.manifests_, "load_paths", lambda paths: pytest.fail("parsed again"))
+    replayed = _versions(crd)
+    assert replayed == fresh and [v.openapi for v in replayed] == [v.openapi for v in fresh]
+    assert [(v.file, v.line) for v in replayed] == [(str(crd), 1), (str(crd), 1)]
+    moved = tmp_path / "moved.yaml"  # same bytes elsewhere: the same entry, named as it is now
+    moved.write_text(CRD)
+    assert {v.file for v in _versions(moved)} == {str(moved)}
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{}", b'{"format": 1, "versions": [{"group": 1}]}', b"\xff"])
+def test_an_unreadable_crd_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    crd = tmp_path / "widgets.yaml"
+    crd.write_text(CRD)
+    fresh = _versions(crd)
+    (stored,) = (tmp_path / "cache" / "crds").glob("*.json")
+    stored.write_bytes(garbage)
+    assert _versions(crd) == fresh
+    assert _versions(crd) == fresh  # and the entry was rewritten
+
+
+def test_a_changed_crd_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    crd = tmp_path / "widgets.yaml"
+    crd.write_text(CRD)
+    _versions(crd)
+    crd.write_text(CRD.replace("served: false", "served: true"))
+    assert [v.served for v in _versions(crd)] == [True, True]

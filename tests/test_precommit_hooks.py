@@ -17,7 +17,7 @@ import yaml
 
 from tests.conftest import REPO
 
-PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out"]
+PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out", "crds"]
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -44,10 +44,10 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess[str]:
+def try_repo(consumer: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, PRE_COMMIT_HOME=str(consumer.parent / "pre-commit-home"))
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files", *args],
         cwd=consumer,
         capture_output=True,
         text=True,
@@ -56,9 +56,11 @@ def try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_hooks_file_declares_the_three_hooks() -> None:
+def test_hooks_file_declares_the_hooks() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert [hook["id"] for hook in hooks] == ["cmgen-check", "cmgen-validate", "cmgen-lint"]
+    assert [hook["id"] for hook in hooks] == ["cmgen-check", "cmgen-validate", "cmgen-lint", "cmgen-render"]
+    local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert [hook["id"] for hook in local] == [hook["id"] for hook in hooks]
 
 
 def test_check_hook_passes_on_a_clean_tree_and_fails_on_a_tampered_one(consumer: Path) -> None:
@@ -74,6 +76,21 @@ def test_check_hook_passes_on_a_clean_tree_and_fails_on_a_tampered_one(consumer:
         target.write_text(original)  # the consumer repository is shared by this module's tests
     assert tampered.returncode != 0
     assert "networking/ingress.yaml" in tampered.stdout + tampered.stderr
+    # cmgen is not on the consumer's PATH: the finding names the hook that fixes it
+    assert "run: pre-commit run cmgen-render --hook-stage manual" in tampered.stdout
+
+
+def test_the_render_hook_fixes_what_the_check_hook_reports(consumer: Path) -> None:
+    target = consumer / "out/minikube/week3/day3/k8s-manifests/networking/ingress.yaml"
+    original = target.read_text()
+    target.write_text(original.replace("number: 80", "number: 81", 1))
+    try:
+        rendered = try_repo(consumer, "cmgen-render", "--hook-stage", "manual")
+        assert rendered.returncode != 0  # pre-commit fails a hook that changed files
+        assert target.read_text() == original
+        assert try_repo(consumer, "cmgen-check").returncode == 0
+    finally:
+        target.write_text(original)
 
 
 def test_validate_and_lint_hooks_pass_clean_and_fail_on_a_broken_manifest(consumer: Path) -> None:

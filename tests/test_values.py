@@ -103,12 +103,65 @@ def _load_error(project_dir: Path, sets: tuple[str, ...] = ()) -> CmgenError:
     return caught.value
 
 
-def test_load_merges_base_env_and_sets(project_dir: Path) -> None:
-    loaded = values.load(Project.load(project_dir), "dev", ("app.message=hi", "components.new.port=1"))
+def test_load_merges_base_env_files_and_sets(project_dir: Path, tmp_path: Path) -> None:
+    # A new list item comes from a values file (-f); a --set only changes existing items.
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("components:\n  - name: new\n    port: 1\n")
+    loaded = values.load(
+        Project.load(project_dir), "dev", ("app.message=hi", "components.new.port=2"), (extra,)
+    )
     assert "env" not in loaded.data  # the env name is a render fact, not a value
     assert loaded.data["app"]["replicas"] == 2
     assert loaded.data["app"]["message"] == "hi"
     assert [c["name"] for c in loaded.data["components"]] == ["api", "worker", "cron", "new"]
+    assert loaded.data["components"][3]["port"] == 2
+
+
+def test_a_set_on_a_missing_list_item_is_an_error_with_a_suggestion(project_dir: Path) -> None:
+    error = _load_error(project_dir, ("components.wroker.port=1",))
+    assert error.message == (
+        "invalid --set 'components.wroker.port=1': components has no item with name 'wroker' "
+        "(did you mean 'worker'?); a --set changes an item, it does not add one (add new "
+        "items in a values file)"
+    )
+
+
+def test_a_set_by_index_says_list_items_are_selected_by_name(project_dir: Path) -> None:
+    error = _load_error(project_dir, ("components[0].port=1",))
+    assert error.message == (
+        "invalid --set 'components[0].port=1': list items are selected by name, not by index "
+        "[0]: e.g. components.api.FIELD=VALUE (items merge by 'name')"
+    )
+    other = _load_error(project_dir, ("apps[0].replicas=2",))  # not even a key: still the hint
+    assert "list items are selected by name, not by index [0]: e.g. components.api" in other.message
+
+
+def test_an_unknown_values_key_suggests_the_closest(project_dir: Path) -> None:
+    error = _load_error(project_dir, ("ap.replicas=2",))
+    assert error.message.endswith("('ap' was unexpected) (did you mean 'app'?)")
+
+
+def test_set_string_keeps_the_text_and_set_file_reads_a_file(project_dir: Path, tmp_path: Path) -> None:
+    message = tmp_path / "message.txt"
+    message.write_text("line one\nline: two\n")
+    loaded = values.load(
+        Project.load(project_dir), "dev", ("app.replicas=3",), (), ("app.name=007",),
+        (f"app.message={message}",),
+    )
+    assert loaded.data["app"]["name"] == "007"  # --set would read 7
+    assert loaded.data["app"]["message"] == "line one\nline: two\n"
+    assert loaded.origin(("app", "name")).file == "--set-string app.name=007"  # type: ignore[union-attr]
+    with pytest.raises(CmgenError, match=r"--set-file app.message=/nonexistent: cannot read /nonexistent"):
+        values.load(Project.load(project_dir), "dev", file_sets=("app.message=/nonexistent",))
+
+
+def test_an_error_in_a_values_file_is_located_there(project_dir: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("app:\n  replicas: many\n")
+    with pytest.raises(CmgenError) as caught:
+        values.load(Project.load(project_dir), "dev", files=(extra,))
+    assert str(caught.value.location) == f"{extra}:2:13"
+    assert "app.replicas: 'many' is not of type 'integer'" in caught.value.message
 
 
 def test_schema_error_located_in_base(project_dir: Path) -> None:

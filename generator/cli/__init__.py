@@ -7,6 +7,7 @@ import gc
 from generator.cli import commands  # noqa: F401  (registers the commands)
 from generator.cli import graph  # noqa: F401  (registers cmgen graph)
 from generator.cli import lint  # noqa: F401  (registers cmgen lint)
+from generator.cli import render  # noqa: F401  (registers cmgen render)
 from generator.cli import validate  # noqa: F401  (registers cmgen validate)
 from generator.cli.app import app
 

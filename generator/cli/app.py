@@ -23,18 +23,30 @@ OK, FINDINGS, BAD_INPUT, BUG = 0, 1, 2, 3
 app = typer.Typer(
     name="cmgen",
     help="Render, validate and lint Kubernetes manifests from templates and per-env values.",
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 _debug = {"on": False}
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        from importlib import metadata  # ~10 ms of start-up: only when asked
+
+        typer.echo(f"cmgen {metadata.version('cmgen')}")
+        raise typer.Exit(OK)
+
+
 @app.callback()
 def _options(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for every error."),
+    version: bool = typer.Option(
+        False, "--version", help="Print cmgen's version and exit.", is_eager=True, callback=_show_version
+    ),
 ) -> None:
     """Render, validate and lint Kubernetes manifests from templates and per-env values."""
     _debug["on"] = debug or os.environ.get("CMGEN_DEBUG", "") not in ("", "0")

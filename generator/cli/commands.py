@@ -1,4 +1,4 @@
-"""Commands that work on a project: envs, render, check and diff.
+"""Commands that work on a project: envs, check and diff (render: ``cli/render.py``).
 
 The stages are imported inside the commands that use them: ``cmgen validate`` and
 ``cmgen lint`` then start without loading the pipeline, Jinja2 and the docs stage.
@@ -7,15 +7,15 @@ The stages are imported inside the commands that use them: ``cmgen validate`` an
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from generator import progress
-from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
+from generator import parallel, progress
+from generator.cli.app import BAD_INPUT, FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import NO_SCHEMA, Finding, has_errors
 from generator.options import Options
@@ -24,8 +24,23 @@ from generator.project import JOURNAL_FILE, Project
 if TYPE_CHECKING:
     from generator import pipeline, render
 
-EnvOption = typer.Option(None, "--env", "-e", help="Environment (see: cmgen envs).")
+def _complete_envs(incomplete: str) -> list[str]:
+    """Shell completion of ``--env``: the envs of the project around the current folder."""
+    found = Project.find(Path.cwd())
+    return [name for name in (found.envs() if found else []) if name.startswith(incomplete)]
+
+
+EnvOption = typer.Option(
+    None, "--env", "-e", help="Environment (see: cmgen envs).", autocompletion=_complete_envs
+)
 AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
+# In a pre-commit hook, cmgen lives in pre-commit's environment, not on PATH: the fix for a
+# drifted tree is the manual render hook of .pre-commit-hooks.yaml. (pre-commit sets
+# PRE_COMMIT=1 for every hook it runs.)
+PRECOMMIT_FIX = "pre-commit run cmgen-render --hook-stage manual"
+JobsOption = typer.Option(
+    None, "--jobs", "-j", help="With --all-envs: envs built in parallel (default: the CPU count)."
+)
 KubeVersionOption = typer.Option(
     None, "--kube-version", help="Kubernetes version X.Y (default: kubeVersion of cmgen.yaml)."
 )
@@ -40,71 +55,6 @@ def envs(project_dir: Path | None = ProjectOption) -> None:
     """List the environments, one per line, name first."""
     for name in project(project_dir).envs():
         print(name)
-
-
-@command("render")
-def render_command(
-    env: str | None = EnvOption,
-    out: Path | None = typer.Option(
-        None,
-        "--out",
-        "-o",
-        help="Write DIR/<tree> (DIR/<env>/<tree> with --all-envs) instead of out/<env>/<tree>; "
-        "symlinks in DIR are followed, none below it.",
-    ),
-    no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
-    sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE."),
-    all_envs: bool = AllEnvsOption,
-    kube_version: str | None = KubeVersionOption,
-    crd: list[Path] = CrdOption,
-    require_schemas: bool = RequireSchemasOption,
-    allow_removals: bool = typer.Option(
-        False, "--allow-removals", help="Allow a render to remove more than half of the files it wrote."
-    ),
-    project_dir: Path | None = ProjectOption,
-) -> None:
-    """Render, validate and lint; write the tree only when there are no errors."""
-    from generator import buildcache, render, write
-
-    current = project(project_dir)
-    names = _envs(current, env, all_envs)
-    renderer = render.Renderer(current)
-    options = Options(
-        overlays=not no_overlays,
-        sets=tuple(sets),
-        out=out,
-        out_per_env=all_envs,
-        kube_version=kube_version,
-        crds=tuple(crd),
-        require_schemas=require_schemas,
-    )
-    builds = []
-    for name in names:
-        digest = buildcache.key(current, name, options)
-        builds.append(_build(current, name, options, renderer))
-        buildcache.store(digest, current, name, options, builds[-1])
-    for build in builds:  # a symlinked output folder, a tree about to be emptied: one line, first
-        write.check(build.target, build.files, refuse_mass_removal=not allow_removals)
-    findings = [finding for build in builds for finding in build.findings]
-    _report(findings)
-    if has_errors(findings):
-        print("cmgen: nothing written: fix the errors above", file=sys.stderr)
-        raise typer.Exit(FINDINGS)
-    for build in builds:
-        written = write.write(build.target, build.files, refuse_mass_removal=not allow_removals)
-        where = current.display(build.target.tree)
-        print(
-            f"{build.env}: {len(build.files)} files in {where} "
-            f"({len(written.changed)} changed, {len(written.removed)} removed)"
-        )
-        for name in written.kept:
-            print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
-        if written.finished:
-            journal = current.display(build.target.root / JOURNAL_FILE)
-            print(f"{build.env}: finished the write an earlier run left halfway ({journal})", file=sys.stderr)
-        for name in written.overwritten:
-            edited = f"{build.env}: overwrote {name}: it was edited by hand since cmgen wrote it"
-            print(edited, file=sys.stderr)
 
 
 @command("init")
@@ -129,6 +79,7 @@ def init_command(
 def check_command(
     env: str | None = EnvOption,
     all_envs: bool = AllEnvsOption,
+    jobs: int | None = JobsOption,
     kube_version: str | None = KubeVersionOption,
     crd: list[Path] = CrdOption,
     require_schemas: bool = RequireSchemasOption,
@@ -139,44 +90,62 @@ def check_command(
 ) -> None:
     """Render in memory, validate, lint and compare with the tree on disk.
 
-    Exit 1 on any error: an invalid object, a lint error, a drifted, missing or stray file.
+    Exit 1 on any error: an invalid object, a lint error, a drifted, missing or stray file;
+    2 on bad input (every env is checked and reported first).
     """
     current = project(project_dir)
     options = Options(kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas)
-    names = _envs(current, env, all_envs)
-    renderer = functools.cache(lambda: _renderer(current))  # made only when a build runs
-    findings = [
-        finding for name in names for finding in _check(current, name, options, renderer, no_cache)
-    ]
-    _report(findings)
+    names = select_envs(current, env, all_envs)
+    forget_renderers()
+    stored = {} if no_cache else {name: _stored(current, name, options) for name in names}
+    missed = [name for name in names if stored.get(name) is None]
+    job = functools.partial(check_env, current, options)
+    outcomes = parallel.run(job, missed, _jobs(jobs), ["generator.pipeline", "generator.drift"])
+    built = {outcome.env: outcome for outcome in outcomes}
+    findings: list[Finding] = []
+    for name in names:
+        outcome = built.get(name)
+        if outcome is not None and outcome.error is not None:
+            print(outcome.error, file=sys.stderr)
+        findings.extend(stored.get(name) or (outcome.result if outcome else None) or [])
+    report_findings(findings)
+    if any(outcome.error is not None for outcome in built.values()):
+        raise typer.Exit(BAD_INPUT)
     if has_errors(findings):
         raise typer.Exit(FINDINGS)
     print(f"cmgen: {len(names)} env(s) in sync")
 
 
-def _check(
-    current: Project,
-    env: str,
-    options: Options,
-    renderer: Callable[[], render.Renderer],
-    no_cache: bool,
-) -> list[Finding]:
-    """One env's findings: stored ones when the inputs are those of a stored build and the
-    tree on disk is what that build wrote (``buildcache``), else those of a full build."""
+def _jobs(jobs: int | None) -> int:
+    return parallel.default_jobs() if jobs is None else jobs
+
+
+def _stored(current: Project, env: str, options: Options) -> list[Finding] | None:
+    """The stored findings when the inputs are those of a stored build and the tree on disk
+    is what that build wrote (``buildcache``); None when the env must be built."""
+    from generator import buildcache, drift
+
+    entry = buildcache.lookup(buildcache.key(current, env, options))
+    if entry is not None and drift.in_sync(current.output(env), entry.files):
+        return entry.findings
+    return None
+
+
+def check_env(current: Project, options: Options, env: str) -> list[Finding]:
+    """One env's findings from a full build (stored in the build cache)."""
     from generator import buildcache, drift
 
     digest = buildcache.key(current, env, options)
-    entry = None if no_cache else buildcache.lookup(digest)
-    if entry is not None and drift.in_sync(current.output(env), entry.files):
-        return entry.findings
-    build = _build(current, env, options, renderer())
+    build = build_env(current, env, options)
     buildcache.store(digest, current, env, options, build)
-    return [*build.findings, *drift.findings(build, drift.compare(build), current)]
+    fix = PRECOMMIT_FIX if os.environ.get("PRE_COMMIT") == "1" else ""
+    return [*build.findings, *drift.findings(build, drift.compare(build), current, fix)]
 
 
 @command("diff")
 def diff_command(
     env: str | None = EnvOption,
+    all_envs: bool = AllEnvsOption,
     color: bool | None = typer.Option(None, "--color/--no-color", help="Default: on a terminal."),
     project_dir: Path | None = ProjectOption,
 ) -> None:
@@ -184,31 +153,45 @@ def diff_command(
     from generator import drift, pipeline
 
     current = project(project_dir)
-    (name,) = _envs(current, env, False)
-    build = pipeline.build(current, name)
-    differences = drift.compare(build)
     paint = sys.stdout.isatty() if color is None else color
-    for line in drift.unified(build, differences, current):
-        sys.stdout.write(_paint(line) if paint else line)
-        if not line.endswith("\n"):
-            sys.stdout.write("\n")
-    raise typer.Exit(FINDINGS if differences else OK)
+    code = OK
+    for name in select_envs(current, env, all_envs):
+        try:
+            build = pipeline.build(current, name)
+        except CmgenError as error:
+            if not all_envs:
+                raise
+            print(error.render(), file=sys.stderr)  # every env is diffed, then the worst code
+            code = BAD_INPUT
+            continue
+        differences = drift.compare(build)
+        for line in drift.unified(build, differences, current):
+            sys.stdout.write(_paint(line) if paint else line)
+            if not line.endswith("\n"):
+                sys.stdout.write("\n")
+        code = max(code, FINDINGS if differences else OK)
+    raise typer.Exit(code)
 
 
-def _renderer(current: Project) -> render.Renderer:
-    from generator import render
-
-    return render.Renderer(current)
+_renderers: dict[Path, render.Renderer] = {}
 
 
-def _build(
-    current: Project, env: str, options: Options, renderer: render.Renderer
-) -> pipeline.Build:
-    """``pipeline.build`` with a progress line on stderr when it is a terminal and the
-    build takes more than a second (silent otherwise)."""
-    from generator import pipeline
+def forget_renderers() -> None:
+    """At the start of a command: templates may have changed since the last one that ran
+    in this process (tests run many)."""
+    _renderers.clear()
 
-    observer = progress.for_terminal(label=f"{env}: ")
+
+def build_env(current: Project, env: str, options: Options) -> pipeline.Build:
+    """``pipeline.build`` with one renderer per project and process, and a progress line on
+    stderr when it is a terminal and the build takes more than a second (not in a worker
+    process of ``--all-envs``: lines of several envs would overwrite each other)."""
+    from generator import pipeline, render
+
+    renderer = _renderers.get(current.root)
+    if renderer is None:
+        renderer = _renderers[current.root] = render.Renderer(current)
+    observer = progress.NULL if parallel.in_worker() else progress.for_terminal(label=f"{env}: ")
     try:
         return pipeline.build(current, env, options, renderer, observer)
     finally:
@@ -222,7 +205,7 @@ def _paint(line: str) -> str:
     return f"\x1b[{colour}m{line.rstrip(chr(10))}\x1b[0m\n"
 
 
-def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
+def select_envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
     if all_envs and env is not None:
         raise CmgenError("give --env or --all-envs, not both")
     if all_envs:
@@ -236,7 +219,7 @@ def _envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
     return [env]
 
 
-def _report(findings: list[Finding]) -> None:
+def report_findings(findings: list[Finding]) -> None:
     """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
     count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
     skipped = unvalidated = 0

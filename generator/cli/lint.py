@@ -25,7 +25,7 @@ def rule_infos() -> dict[str, report.RuleInfo]:
 @command("lint")
 def lint_command(
     paths: list[str] = typer.Argument(None, help="Files or folders of manifests; - is stdin."),
-    output: str = typer.Option("text", "--output", "-o", help="text, json or sarif."),
+    output: str = typer.Option("text", "--output", "-o", help="text, json, sarif, junit or tap."),
     rules: bool = typer.Option(False, "--rules", help="List the rules and exit."),
 ) -> None:
     """Lint manifests: references between objects, API-server rules, hardening.
@@ -45,13 +45,18 @@ def lint_command(
             raise CmgenError("no PATH given: name manifest files or folders (or - for stdin)")
         project = Project.find(Path.cwd())
         settings = project.config.lint if project is not None else ()
-        groups = by_tree(load_paths(paths))
-        findings = sorted(finding for group in groups for finding in lint(group, settings))
+        manifests = load_paths(paths)
+        findings = sorted(finding for group in by_tree(manifests) for finding in lint(group, settings))
     except CmgenError as error:  # bad input: the document still comes, carrying the error
-        if output != "text":
+        if output in ("json", "sarif"):
             typer.echo(_document(output, [], error), nl=False)
         raise
-    if output == "text":
+    checked = [report.Checked(manifest.source.name, manifest.ref) for manifest in manifests]
+    if output == "junit":
+        typer.echo(report.junit_text(findings, checked), nl=False)
+    elif output == "tap":
+        typer.echo(report.tap_text(findings, checked), nl=False)
+    elif output == "text":
         echo_lines(report.text_lines(findings))
     else:
         typer.echo(_document(output, findings), nl=False)

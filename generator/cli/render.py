@@ -1,0 +1,180 @@
+"""``cmgen render``: build envs (in parallel processes with ``--all-envs``), report, write;
+or, with ``--stdout``, print one env's manifests as a YAML stream and write nothing."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from generator import parallel
+from generator.cli.app import BAD_INPUT, FINDINGS, OK, ProjectOption, command, project
+from generator.cli.commands import (
+    AllEnvsOption,
+    CrdOption,
+    EnvOption,
+    JobsOption,
+    KubeVersionOption,
+    RequireSchemasOption,
+    build_env,
+    forget_renderers,
+    report_findings,
+    select_envs,
+)
+from generator.errors import CmgenError
+from generator.findings import Finding, has_errors
+from generator.options import Options
+from generator.project import JOURNAL_FILE, OutputTarget, Project
+
+if TYPE_CHECKING:
+    from generator.write import OutputFile
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a worker returns for one env: plain data, drawn charts included."""
+
+    target: OutputTarget
+    files: dict[str, tuple[bytes, bool]]
+    findings: list[Finding]
+
+    def output_files(self) -> dict[str, OutputFile]:
+        from generator.write import OutputFile
+
+        return {name: OutputFile(data, executable) for name, (data, executable) in self.files.items()}
+
+
+@command("render")
+def render_command(
+    env: str | None = EnvOption,
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write DIR/<tree> (DIR/<env>/<tree> with --all-envs) instead of out/<env>/<tree>; "
+        "symlinks in DIR are followed, none below it. '-' is --stdout.",
+    ),
+    stdout: bool = typer.Option(
+        False, "--stdout", help="Print the manifests as one YAML stream; write nothing."
+    ),
+    show_only: list[str] = typer.Option(
+        [], "--show-only", "-s", help="With --stdout: only this file of the tree (path or glob; repeatable)."
+    ),
+    no_overlays: bool = typer.Option(False, "--no-overlays", help="Render the base alone."),
+    values_files: list[Path] = typer.Option(
+        [], "--values", "-f", help="A values file merged after values/<env>.yaml (repeatable)."
+    ),
+    sets: list[str] = typer.Option([], "--set", help="Override a value: KEY.PATH=VALUE (YAML)."),
+    set_strings: list[str] = typer.Option(
+        [], "--set-string", help="Override a value with a string: KEY.PATH=VALUE."
+    ),
+    set_files: list[str] = typer.Option(
+        [], "--set-file", help="Set a value to a file's text: KEY.PATH=FILE."
+    ),
+    all_envs: bool = AllEnvsOption,
+    jobs: int | None = JobsOption,
+    kube_version: str | None = KubeVersionOption,
+    crd: list[Path] = CrdOption,
+    require_schemas: bool = RequireSchemasOption,
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", help="Allow a render to remove more than half of the files it wrote."
+    ),
+    project_dir: Path | None = ProjectOption,
+) -> None:
+    """Render, validate and lint; write the tree only when there are no errors."""
+    if out == Path("-"):  # the Unix spelling of stdout, not a folder named "-"
+        stdout, out = True, None
+    if stdout and (out is not None or all_envs):
+        raise CmgenError("--stdout prints one env: give --env ENV, without --out or --all-envs")
+    if show_only and not stdout:
+        raise CmgenError("--show-only selects what --stdout prints: add --stdout")
+    current = project(project_dir)
+    names = select_envs(current, env, all_envs)
+    forget_renderers()
+    options = Options(
+        overlays=not no_overlays,
+        sets=tuple(sets),
+        values_files=tuple(values_files),
+        set_strings=tuple(set_strings),
+        set_files=tuple(set_files),
+        out=out,
+        out_per_env=all_envs,
+        kube_version=kube_version,
+        crds=tuple(crd),
+        require_schemas=require_schemas,
+    )
+    if stdout:
+        _print(current, names[0], options, show_only)
+        return
+    job = functools.partial(render_env, current, options)
+    preload = ["generator.pipeline", *(["generator.docs.painter"] if current.config.docs else [])]
+    outcomes = parallel.run(job, names, parallel.default_jobs() if jobs is None else jobs, preload)
+    _write(current, outcomes, refuse_mass_removal=not allow_removals)
+
+
+def render_env(current: Project, options: Options, env: str) -> Rendered:
+    """One env's build (stored in the build cache), as plain data a process can return."""
+    from generator import buildcache
+
+    digest = buildcache.key(current, env, options)
+    build = build_env(current, env, options)
+    buildcache.store(digest, current, env, options, build)
+    files = {name: (file.data, file.executable) for name, file in build.files.items()}
+    return Rendered(build.target, files, build.findings)
+
+
+def _write(
+    current: Project, outcomes: list[parallel.Outcome[Rendered]], refuse_mass_removal: bool
+) -> None:
+    """Report every env; write them all only when none has bad input or an error."""
+    from generator import write
+
+    rendered = [outcome.result for outcome in outcomes if outcome.result is not None]
+    for result in rendered:  # a symlinked output folder, a tree about to be emptied: one line, first
+        write.check(result.target, result.output_files(), refuse_mass_removal=refuse_mass_removal)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            print(outcome.error, file=sys.stderr)
+    findings = [finding for result in rendered for finding in result.findings]
+    report_findings(findings)
+    failed = len(rendered) < len(outcomes)
+    if failed or has_errors(findings):
+        print("cmgen: nothing written: fix the errors above", file=sys.stderr)
+        raise typer.Exit(BAD_INPUT if failed else FINDINGS)
+    for outcome in outcomes:
+        assert outcome.result is not None
+        written = write.write(
+            outcome.result.target, outcome.result.output_files(), refuse_mass_removal=refuse_mass_removal
+        )
+        where = current.display(outcome.result.target.tree)
+        print(
+            f"{outcome.env}: {len(outcome.result.files)} files in {where} "
+            f"({len(written.changed)} changed, {len(written.removed)} removed)"
+        )
+        for name in written.kept:
+            print(f"{outcome.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+        if written.finished:
+            journal = current.display(outcome.result.target.root / JOURNAL_FILE)
+            print(f"{outcome.env}: finished the write an earlier run left halfway ({journal})", file=sys.stderr)
+        for name in written.overwritten:
+            edited = f"{outcome.env}: overwrote {name}: it was edited by hand since cmgen wrote it"
+            print(edited, file=sys.stderr)
+
+
+def _print(current: Project, env: str, options: Options, show_only: list[str]) -> None:
+    from generator import buildcache, stream
+
+    digest = buildcache.key(current, env, options)
+    build = build_env(current, env, options)
+    buildcache.store(digest, current, env, options, build)
+    text = stream.text(build, current, show_only)  # a bad --show-only: before any finding
+    report_findings(build.findings)
+    if has_errors(build.findings):
+        print("cmgen: nothing printed: fix the errors above", file=sys.stderr)
+        raise typer.Exit(FINDINGS)
+    sys.stdout.write(text)
+    raise typer.Exit(OK)
