@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,8 @@ def test_kube_version_option_picks_the_schemas(tmp_path: Path) -> None:
 
 
 def test_project_settings_give_the_defaults(tmp_path: Path, shared_crds: Path) -> None:
-    (tmp_path / "cmgen.yaml").write_text(
-        f'kubeVersion: "1.25"\ncrds:\n  - {shared_crds / "cert-manager"}\n'
-    )
+    shutil.copytree(shared_crds / "cert-manager", tmp_path / "crds")  # a project reads only its own files
+    (tmp_path / "cmgen.yaml").write_text('kubeVersion: "1.25"\ncrds:\n  - crds\n')
     (tmp_path / "manifests").mkdir()
     (tmp_path / "manifests" / "hpa.yaml").write_text(HPA_V2BETA2)
     certificate = CASES / "invalid" / "cert-manager" / "certificate.yaml"
