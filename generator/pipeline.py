@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import docs, lint, overlay, progress, render, validate, values, yamlio
+from generator import addons, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -76,6 +76,7 @@ def _build(
 ) -> Build:
     observer.stage("values")
     merged = values.load(project, env, options.sets)
+    env_addons = addons.load(merged, env)
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []
@@ -127,11 +128,11 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    result.findings.extend(lint.lint(result.manifests))
+    result.findings.extend(lint.lint(result.manifests, env_addons))
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)
-        result.files.update(docs.generate(result.manifests, tree, env, result.files))
+        result.files.update(docs.generate(result.manifests, tree, env, result.files, env_addons))
     return result
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from generator.docs import charts, plan, report, templating
+from generator.addons import Addons
+from generator.docs import charts, deploy, plan, report, templating
 from generator.graph import Graph, build
 from generator.graph.model import Route
 from generator.manifests import Manifest
@@ -19,13 +20,15 @@ from generator.write import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"
 SCREENSHOTS = "docs/screenshots"
-SCRIPTS = ("deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh", "cleanup.sh")
+SCRIPTS = ("install-addons.sh", "deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh",
+           "cleanup.sh")
 
 
 def generate(
-    manifests: list[Manifest], tree: str, env: str, files: Mapping[str, OutputFile]
+    manifests: list[Manifest], tree: str, env: str, files: Mapping[str, OutputFile], addons: Addons | None = None
 ) -> dict[str, OutputFile]:
-    """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree)."""
+    """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree);
+    ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight)."""
     graph = build(manifests, tree)
     kinds = {manifest.kind for manifest in manifests}
     output = {REPORT: OutputFile(render_report(graph, env, {n: f.data for n, f in files.items()}, kinds).encode())}
@@ -33,7 +36,7 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    for name, text in scripts(graph, env).items():
+    for name, text in scripts(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests)).items():
         output[f"scripts/{name}"] = OutputFile(text.encode(), executable=True)
     return {name: item for name, item in output.items() if name not in files}
 
@@ -42,8 +45,9 @@ def render_report(graph: Graph, env: str, files: dict[str, bytes], kinds: set[st
     return templating.render("network-storage-analysis.md.j2", **report.context(graph, env, files, kinds))
 
 
-def scripts(graph: Graph, env: str) -> dict[str, str]:
-    steps = plan.plan(graph, env)
+def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = ()) -> dict[str, str]:
+    needs = needs or deploy.Deploy((), frozenset(), (), (), ())
+    steps = plan.plan(graph, env, needs.custom_kinds)
     with_claims = {claim.namespace for claim in graph.claims}
     routes_per_host: dict[str, Route] = {}
     for route in graph.routes:
@@ -51,6 +55,8 @@ def scripts(graph: Graph, env: str) -> dict[str, str]:
     context = {
         "graph": graph,
         "plan": steps,
+        "deploy": needs,
+        "refusals": refusals,
         "probes": steps.probes,
         "concurrency": list(routes_per_host.values()),
         "total": report.format_bytes(graph.requested_bytes) if graph.requested_bytes else "0",

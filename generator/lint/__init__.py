@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from generator.addons import Addons
 from generator.findings import Finding, Skip
 from generator.lint import suppress
 from generator.lint.index import Index
@@ -16,8 +17,10 @@ from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
 from generator.manifests import Manifest
 
 
-def lint(manifests: list[Manifest]) -> list[Finding]:
-    index = Index.build(manifests)
+def lint(manifests: list[Manifest], addons: Addons | None = None) -> list[Finding]:
+    """``addons``: the env's add-ons (from a project's values); without them the
+    deploy-readiness rule has nothing to check against and stays silent."""
+    index = Index.build(manifests, addons)
     hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
     # Locating a finding parses its file; grouped by file, each file is parsed once.
     hits.sort(key=lambda pair: pair[1].manifest.source.name)
