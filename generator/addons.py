@@ -72,7 +72,8 @@ class Addon:
     services: tuple[str, ...]  # namespace/name
     ingress_classes: tuple[str, ...]
     provisioners: tuple[str, ...]
-    recipe: Recipe | None  # None: present on the cluster already
+    recipe: Recipe | None  # None: present on the cluster already (or no recipe for it)
+    when: tuple[str, ...] = ()  # values paths that bring it in
 
     @property
     def present(self) -> bool:
@@ -146,28 +147,23 @@ def load(values: Values, env: str) -> Addons | None:
     for name in present:
         if name not in catalog:
             _fail(values, (SECTION, "present"), f"add-on {name!r} is not in {SECTION}.available")
-    installed, others = [], []
+    installed: list[Addon] = []
+    others: list[Addon] = []
     for name, data in catalog.items():
         path: Key = (SECTION, "available", name)
-        wanted = name in present or any(_truthy(values, (*path, "when"), w) for w in data.get("when") or ())
-        recipe = None
-        if wanted and name not in present:
-            recipes = data.get("install") or {}
-            chosen = recipes.get(cluster, recipes.get(DEFAULT_RECIPE))
-            if chosen is None:
-                _fail(values, path, f"add-on {name} is needed by env {env} but has no install recipe "
-                      f"for cluster {cluster!r} (nor {DEFAULT_RECIPE!r}), and {SECTION}.present does not list it")
-            recipe = _recipe(chosen)
-        elif name not in present:
-            recipes = data.get("install") or {}
-            chosen = recipes.get(cluster, recipes.get(DEFAULT_RECIPE))
-            recipe = _recipe(chosen) if chosen is not None else None
-        addon = _addon(name, data, recipe)
-        (installed if wanted else others).append(addon)
+        when = tuple(str(w) for w in data.get("when") or ())
+        wanted = name in present or any(_truthy(values, (*path, "when"), w) for w in when)
+        recipes = data.get("install") or {}
+        chosen = recipes.get(cluster, recipes.get(DEFAULT_RECIPE))
+        if wanted and name not in present and chosen is None:
+            _fail(values, path, f"add-on {name} is needed by env {env} but has no install recipe "
+                  f"for cluster {cluster!r} (nor {DEFAULT_RECIPE!r}), and {SECTION}.present does not list it")
+        recipe = _recipe(chosen) if chosen is not None and name not in present else None
+        (installed if wanted else others).append(_addon(name, data, when, recipe))
     return Addons(env, cluster, tuple(installed), tuple(others), bool(section.get("protected")))
 
 
-def _addon(name: str, data: Mapping[str, Any], recipe: Recipe | None) -> Addon:
+def _addon(name: str, data: Mapping[str, Any], when: tuple[str, ...], recipe: Recipe | None) -> Addon:
     provides = data.get("provides") or {}
     return Addon(
         name,
@@ -178,6 +174,7 @@ def _addon(name: str, data: Mapping[str, Any], recipe: Recipe | None) -> Addon:
         tuple(str(c) for c in provides.get("ingressClasses") or ()),
         tuple(str(p) for p in provides.get("provisioners") or ()),
         recipe,
+        when,
     )
 
 

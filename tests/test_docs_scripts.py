@@ -257,3 +257,30 @@ def test_a_claim_without_a_known_database_gets_the_marker_file_check_with_record
     marker = _first(calls, "exec pod-0 -c postgres-user -- sh -c echo")
     after = calls[marker:]
     assert 0 < _first(after, "delete pod pod-0") < _first(after, "exec pod-0 -c postgres-user -- cat")
+
+
+MUTATIONS = (" delete ", " apply ", " create ", " patch ", " psql ", " mongosh ", "dd if=", "-cmgen-persistence")
+
+
+def test_connectivity_changes_nothing_by_default_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert result.returncode == 0, result.stdout
+    assert calls and not [call for call in calls if any(word in call for word in MUTATIONS)]
+
+
+@pytest.fixture(scope="module")
+def prod_tree(repo_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build = pipeline.build(repo_project, "prod")
+    folder = tmp_path_factory.mktemp("prod")
+    target = OutputTarget(folder, folder / "tree", folder)
+    write.write(target, {name: file for name, file in build.files.items() if name.startswith("scripts/")})
+    return target.tree
+
+
+def test_connectivity_restart_is_refused_on_prod_unless_forced_with_recording_kubectl_stub(
+        prod_tree: Path, tmp_path: Path) -> None:
+    refused, calls = run(prod_tree, tmp_path, "test-connectivity.sh", "--restart")
+    assert refused.returncode == 2
+    assert "add --force" in refused.stderr and not calls
+    forced, calls = run(prod_tree, tmp_path, "test-connectivity.sh", "--restart", "--force")
+    assert "kubectl -n data delete pod pod-0 --wait=true" in calls
