@@ -63,6 +63,14 @@ class Recipe:
         return lines
 
 
+    def brief(self, name: str) -> str:
+        """The recipe on one line (a chart by name and version, its values left out)."""
+        if self.helm is not None:
+            helm = self.helm
+            return f"helm chart {helm.chart} {helm.version} from {helm.repo} into namespace {helm.namespace}"
+        return "; ".join(shlex.join(argv) for argv in self.run)
+
+
 @dataclass(frozen=True)
 class Addon:
     name: str

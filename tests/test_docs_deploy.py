@@ -250,3 +250,26 @@ def test_cleanup_goes_on_past_kinds_the_cluster_does_not_serve_on_empty_cluster_
     assert "skipped k8s-manifests/networking/cluster-issuers.yaml" in result.stderr
     left = {key.split("/")[0] for key in cluster.data()["objects"]}
     assert not left & {"Deployment", "StatefulSet", "Service", "PersistentVolumeClaim", "Namespace"}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_readme_deploy_section_and_install_addons_come_from_one_list(repo_project: Project, env: str) -> None:
+    files = pipeline.build(repo_project, env).files
+    readme = files["README.md"].data.decode()
+    script = files["scripts/install-addons.sh"].data.decode()
+    assert "<!-- cmgen:deploy -->" not in readme
+    in_script = [line.split()[3].rstrip(":") for line in script.splitlines() if line.startswith("echo '== add-on ")]
+    deploy = readme[readme.index("## Deploy"):readme.index("### 2.")]
+    in_readme = [line.split("**")[1] for line in deploy.splitlines() if line.startswith("- **")]
+    assert in_readme == in_script  # same add-ons, same order
+
+
+@pytest.mark.parametrize(("env", "needs"), [
+    ("minikube", "`--set features.snapshots=true` needs **volume-snapshots**"),
+    ("minikube", "minikube addons enable volumesnapshots; minikube addons enable csi-hostpath-driver"),
+    ("kind", "`--set features.mesh=true` needs **istio**"),
+    ("kind", "istioctl install -y --set profile=default"),
+])
+def test_readme_names_what_each_optional_feature_needs(repo_project: Project, env: str, needs: str) -> None:
+    readme = pipeline.build(repo_project, env).files["README.md"].data.decode()
+    assert needs in readme

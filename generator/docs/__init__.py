@@ -20,6 +20,7 @@ from generator.write import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"
 SCREENSHOTS = "docs/screenshots"
+DEPLOY_MARKER = b"<!-- cmgen:deploy -->"  # where a project's README gets its Deploy section
 SCRIPTS = ("install-addons.sh", "deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh",
            "cleanup.sh")
 
@@ -36,9 +37,15 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    for name, text in scripts(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests)).items():
-        output[f"scripts/{name}"] = OutputFile(text.encode(), executable=True)
-    return {name: item for name, item in output.items() if name not in files}
+    context = _context(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests))
+    for name in SCRIPTS:
+        output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
+    # A project's Markdown file (its README) gets the Deploy section in place of the marker:
+    # the prose comes from the same data as the scripts.
+    section = templating.render("deploy.md.j2", **context).encode()
+    filled = {name: OutputFile(file.data.replace(DEPLOY_MARKER, section.rstrip(b"\n")))
+              for name, file in files.items() if name.endswith(".md") and DEPLOY_MARKER in file.data}
+    return {name: item for name, item in output.items() if name not in files} | filled
 
 
 def render_report(graph: Graph, env: str, files: dict[str, bytes], kinds: set[str]) -> str:
@@ -46,7 +53,11 @@ def render_report(graph: Graph, env: str, files: dict[str, bytes], kinds: set[st
 
 
 def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = ()) -> dict[str, str]:
-    needs = needs or deploy.Deploy((), frozenset(), (), (), ())
+    context = _context(graph, env, needs or deploy.Deploy((), frozenset(), (), (), ()), refusals)
+    return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
+
+
+def _context(graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, ...]) -> dict[str, object]:
     steps = plan.plan(graph, env, needs.custom_kinds)
     with_claims = {claim.namespace for claim in graph.claims}
     routes_per_host: dict[str, Route] = {}
@@ -63,7 +74,7 @@ def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals
         "namespaces_without_claims": [ns.name for ns in graph.namespaces if ns.name not in with_claims
                                       and any(ns.name == w.namespace for w in graph.workloads)],
     }
-    return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
+    return context
 
 
 __all__ = ["generate", "render_report", "scripts"]

@@ -35,6 +35,7 @@ class Deploy:
     gitops_kinds: tuple[str, ...]  # CRD names gitops/ needs (applied only with --gitops)
     applications: tuple[tuple[str, str], ...] = ()  # (namespace, name) of Argo CD Applications
     protected: bool = False  # the env's cluster is not disposable (addons.protected)
+    optional: tuple[tuple[str, Addon], ...] = ()  # (values path, add-on it would bring in) of features off
 
 
 def _builtin_groups() -> frozenset[str]:
@@ -95,6 +96,8 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
         tuple((m.namespace or "default", m.name) for m in manifests
               if m.kind == "Application" and m.api_version.startswith(ARGOCD_GROUP + "/")),
         addons.protected if addons else False,
+        tuple((when, addon) for addon in (addons.others if addons else ()) if addon.recipe is not None
+              for when in addon.when),
     )
 
 
