@@ -42,7 +42,7 @@ require() {
     missing=$((missing + 1))
   fi
 }
-require ingressclass nginx 'install add-on ingress-nginx: scripts/install-addons.sh'
+require ingressclass nginx 'install add-on ingress-nginx (minikube addons enable ingress): scripts/install-addons.sh'
 if [ "$gitops" = true ]; then
   echo "deploy-all: this env has no gitops/ folder" >&2
   missing=$((missing + 1))
