@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import schemas
 from generator.addons import Addon, Addons, crd_name
 from generator.lint.index import BUILTIN_NAMESPACES, CLUSTER_SCOPED, dig
+from generator.lint.readiness import builtin_groups
 from generator.manifests import Manifest
 
 
@@ -38,10 +38,6 @@ class Deploy:
     optional: tuple[tuple[str, Addon], ...] = ()  # (values path, add-on it would bring in) of features off
 
 
-def _builtin_groups() -> frozenset[str]:
-    return schemas.builtin_groups(schemas.available_versions()[-1])
-
-
 def _hint(addon: Addon | None) -> str:
     if addon is None:
         return "no add-on of the env declares it: install it yourself"
@@ -52,7 +48,7 @@ def _hint(addon: Addon | None) -> str:
 
 
 def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deploy:
-    builtin = _builtin_groups()
+    builtin = builtin_groups()
     prefix = f"{tree}/" if tree else ""
     tree_crds = {(str(dig(m.data, "spec", "group")), str(dig(m.data, "spec", "names", "kind")))
                  for m in manifests if m.kind == "CustomResourceDefinition"}

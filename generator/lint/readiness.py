@@ -32,7 +32,8 @@ def _why(addons: Addons, elsewhere: Addon | None) -> str:
     return f"no add-on of env {addons.env} provides it"
 
 
-def _builtin_groups() -> frozenset[str]:
+def builtin_groups() -> frozenset[str]:
+    """API groups Kubernetes serves itself (the newest schemas'): any other group is a CRD's."""
     return schemas.builtin_groups(schemas.available_versions()[-1])
 
 
@@ -47,7 +48,7 @@ def deploy_readiness(index: Index) -> Iterator[Hit]:
 
 
 def _kinds(index: Index, addons: Addons) -> Iterator[Hit]:
-    builtin = _builtin_groups()
+    builtin = builtin_groups()
     served = {
         (str(dig(crd.data, "spec", "group")), str(dig(crd.data, "spec", "names", "kind")))
         for crd in index.of_kind("CustomResourceDefinition")
