@@ -22,7 +22,7 @@ from generator import pipeline, values, write
 from generator.options import Options
 from generator.project import OutputTarget, Project
 from tests.conftest import REPO
-from tests.stubs.cluster import double
+from tests.stubs.cluster import server as double_server
 
 DOUBLE = Path(__file__).parent / "stubs" / "cluster"
 ENVS = Project.load(REPO).envs()
@@ -83,7 +83,7 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    with double.serve() as port:
+    with double_server.serve() as port:
         yield port
 
 

@@ -3,8 +3,8 @@ and minikube (the shell wrappers next to this file) that share one state file ($
 There is no cluster here; this double models only what the deploy scripts depend on:
 
 - only built-in kinds are served at first; a custom kind is served once its CRD is applied,
-  or once an install that ships the CRD runs (KNOWN_INSTALLS: what the real charts, addons
-  and istioctl create, written down here from their docs, independent of cmgen's data);
+  or once an install that ships the CRD runs (known.py: what the real charts, addons and
+  istioctl create, written down from their docs, independent of cmgen's data);
 - an object can be applied only into a namespace that exists;
 - an apply or delete of a kind the cluster does not serve fails as kubectl does ("no
   matches for kind"), after applying the file's other objects;
@@ -16,71 +16,26 @@ There is no cluster here; this double models only what the deploy scripts depend
 Nothing sleeps or polls: a wait either holds now or fails at once. Every call is appended to
 $STUB_LOG. The whole state is JSON ($STUB_STATE), so tests can read and edit it.
 
-The stand-ins are bash scripts that hand each call to ``serve()``, a server on loopback
-(port $STUB_PORT) in the test process, with bash built-ins only: a call costs a bash start,
-not a Python one (a deploy makes over a hundred calls)."""
+The stand-ins are bash scripts that hand each call to ``server.serve()``, a server on
+loopback (port $STUB_PORT) in the test process, which runs ``handle`` here."""
 
 from __future__ import annotations
 
 import json
 import os
-import socketserver
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import yaml
 
-BUILTIN_GROUPS = {
-    "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "storage.k8s.io",
-    "rbac.authorization.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io",
-    "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
-    "certificates.k8s.io", "events.k8s.io",
-}  # fmt: skip
-CLUSTER_SCOPED = {
-    "Namespace", "StorageClass", "IngressClass", "PersistentVolume", "ClusterRole",
-    "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "CSIDriver",
-}  # fmt: skip
-MOUNTING = {"Pod": (), "Deployment": ("spec", "template"), "StatefulSet": ("spec", "template"),
-            "DaemonSet": ("spec", "template"), "Job": ("spec", "template")}
-FINALIZER = "resources-finalizer.argocd.argoproj.io"
-
-
-def _crd(name: str, kind: str, scope: str = "Namespaced") -> dict[str, str]:
-    return {"name": name, "group": name.partition(".")[2], "kind": kind, "scope": scope}
-
-
-SNAPSHOT_CRDS = [_crd("volumesnapshots.snapshot.storage.k8s.io", "VolumeSnapshot"),
-                 _crd("volumesnapshotclasses.snapshot.storage.k8s.io", "VolumeSnapshotClass", "Cluster"),
-                 _crd("volumesnapshotcontents.snapshot.storage.k8s.io", "VolumeSnapshotContent", "Cluster")]
-# What each real install creates: CRDs, namespaces, IngressClasses, Deployments (ns/name).
-KNOWN_INSTALLS: dict[str, dict[str, Any]] = {
-    "helm:ingress-nginx": {"ingressclasses": ["nginx"], "deployments": ["{ns}/{release}-controller"]},
-    "helm:cert-manager": {"crds": [_crd("certificates.cert-manager.io", "Certificate"),
-                                   _crd("issuers.cert-manager.io", "Issuer"),
-                                   _crd("clusterissuers.cert-manager.io", "ClusterIssuer", "Cluster")],
-                          "needs_values": {"crds": {"enabled": True}}},
-    "helm:kube-prometheus-stack": {"crds": [_crd("servicemonitors.monitoring.coreos.com", "ServiceMonitor"),
-                                            _crd("podmonitors.monitoring.coreos.com", "PodMonitor"),
-                                            _crd("prometheusrules.monitoring.coreos.com", "PrometheusRule")]},
-    "helm:argo-cd": {"crds": [_crd("applications.argoproj.io", "Application"),
-                              _crd("appprojects.argoproj.io", "AppProject")]},
-    "helm:opentelemetry-collector": {},
-    "helm:elasticsearch": {},
-    "istioctl:install": {"namespaces": ["istio-system"], "deployments": ["istio-system/istiod"],
-                         "crds": [_crd("virtualservices.networking.istio.io", "VirtualService"),
-                                  _crd("destinationrules.networking.istio.io", "DestinationRule"),
-                                  _crd("peerauthentications.security.istio.io", "PeerAuthentication")]},
-    "minikube:ingress": {"namespaces": ["ingress-nginx"], "ingressclasses": ["nginx"],
-                         "deployments": ["ingress-nginx/ingress-nginx-controller"]},
-    "minikube:volumesnapshots": {"crds": SNAPSHOT_CRDS, "deployments": ["kube-system/snapshot-controller"]},
-    "minikube:csi-hostpath-driver": {},
-    "kustomize:external-snapshotter/client/config/crd": {"crds": SNAPSHOT_CRDS},
-    "kustomize:external-snapshotter/deploy/kubernetes/snapshot-controller": {
-        "deployments": ["kube-system/snapshot-controller"]},
-}
-ISTIOCTL_VERSION = "1.28.0"
+from tests.stubs.cluster.known import (
+    BUILTIN_GROUPS,
+    CLUSTER_SCOPED,
+    FINALIZER,
+    ISTIOCTL_VERSION,
+    KNOWN_INSTALLS,
+    MOUNTING,
+    SNAPSHOT_CRDS,
+)
 
 
 class Failure(Exception):
@@ -351,7 +306,6 @@ def minikube(state: dict[str, Any], args: list[str]) -> None:
 
 
 TOOLS = {"kubectl": kubectl, "helm": helm, "istioctl": istioctl, "minikube": minikube}
-FIELDS = ("PWD", "STUB_STATE", "STUB_LOG", "STUB_CLUSTER", "STUB_ISTIOCTL_VERSION")
 
 
 def handle(call: Call, tool: str, args: list[str]) -> tuple[int, str, str]:
@@ -368,41 +322,3 @@ def handle(call: Call, tool: str, args: list[str]) -> tuple[int, str, str]:
         return 1, "".join(call.out), f"{failure}\n" if str(failure) else ""
     save(state)
     return 0, "".join(call.out), ""
-
-
-class _Handler(socketserver.StreamRequestHandler):
-    """Request: NUL-terminated fields: FIELDS, stdin, argument count, tool, arguments.
-    Answer: exit code, stdout, stderr, each NUL-terminated."""
-
-    def field(self) -> str:
-        data = bytearray()
-        while (byte := self.rfile.read(1)) not in (b"\0", b""):
-            data += byte
-        return data.decode()
-
-    def handle(self) -> None:
-        environ = {name: self.field() for name in FIELDS}
-        stdin = self.field()
-        count = int(self.field())
-        tool = self.field()
-        args = [self.field() for _ in range(count)]
-        with _LOCK:
-            code, out, err = handle(Call(environ, stdin), tool, args)
-        self.wfile.write(f"{code}\0{out}\0{err}\0".encode())
-
-
-_LOCK = threading.Lock()
-
-
-@contextmanager
-def serve() -> Iterator[int]:
-    """The double's server, on a free loopback port (yielded) until the block ends."""
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
