@@ -3,9 +3,11 @@ same sets once an add-on declares it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from generator import addons, lint, pipeline
 from generator.lint import readiness
@@ -13,7 +15,7 @@ from generator.lint.index import Index
 from generator.merge import Values
 from generator.options import Options
 from generator.project import Project
-from tests.conftest import REPO
+from tests.conftest import REPO, cmgen
 from tests.lintcase import container, deployment, load, namespace, service
 
 MONITORING = {
@@ -93,8 +95,11 @@ def test_a_service_dns_name_in_another_namespace_needs_its_addon() -> None:
 
 def test_names_in_the_sets_own_namespaces_are_left_to_env_dns() -> None:
     workload = deployment("api", ns="shop")
-    container(workload)["env"] = [{"name": "DB", "value": "db.shop.svc.cluster.local"}]
-    assert _hits(False, namespace(), workload, service("web")) == []
+    container(workload)["env"] = [{"name": "DB", "value": "db.shop.svc.cluster.local"},
+                                  {"name": "LOGS", "value": "es.elastic.svc.cluster.local"}]
+    assert _hits(False, namespace(), workload, service("web")) == [
+        "Deployment/api: points at Service elastic/es (es.elastic.svc.cluster.local): neither the set nor an add-on "
+        "runs it (no add-on of env prod provides it)"]
 
 
 def test_provisioners_and_ingress_classes_need_an_addon() -> None:
@@ -109,9 +114,10 @@ def test_provisioners_and_ingress_classes_need_an_addon() -> None:
 
 
 def test_plain_files_without_addons_are_not_judged() -> None:
-    findings = lint.lint(load(monitor(), {"apiVersion": "v1", "kind": "ConfigMap",
-                                          "metadata": {"name": "d", "namespace": "monitoring"}}))
-    assert not [f for f in findings if f.rule == "deploy-readiness"]
+    objects = load(monitor(), {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d", "namespace": "monitoring"}})
+    assert not [f for f in lint.lint(objects) if f.rule == "deploy-readiness"]
+    # with the env's add-ons: the kind, and the namespaces shop and monitoring nobody creates
+    assert len([f for f in lint.lint(objects, _addons(False)) if f.rule == "deploy-readiness"]) == 3
 
 
 @pytest.mark.parametrize("env", Project.load(REPO).envs())
@@ -130,3 +136,16 @@ def test_a_rendered_finding_points_at_the_object_and_its_template_line(repo_proj
                                        "provides it but is not part of env minikube")
     assert monitor_finding.file.endswith("k8s-manifests/monitoring/service-monitors.yaml")
     assert monitor_finding.origin == "templates/k8s-manifests/monitoring/service-monitors.yaml.j2:8"
+
+
+def test_cmgen_render_reports_an_unprovided_kind_and_writes_nothing_while_lint_on_files_does_not(
+        tmp_path: Path) -> None:
+    path = tmp_path / "monitor.yaml"
+    path.write_text(yaml.safe_dump(monitor()))
+    assert "deploy-readiness" not in cmgen("lint", str(path)).output  # no env: the cluster is unknown
+    result = cmgen("render", "--env", "minikube", "--out", str(tmp_path / "out"), "--set", "features.monitoring=true",
+                   "--set", "addons.available.kube-prometheus-stack.when=[features.dashboards]", project=REPO)
+    assert result.exit_code == 1
+    assert ("error[deploy-readiness] ServiceMonitor/cloudmart-frontend: needs CRD servicemonitors.monitoring.coreos.com: "
+            "add-on kube-prometheus-stack provides it but is not part of env minikube") in result.output
+    assert not (tmp_path / "out").exists()
