@@ -42,14 +42,6 @@ confirm() {
   esac
 }
 
-# delete_custom FILE: custom resources; a kind the cluster does not serve (its CRD is
-# gone, or was never installed) is not an error: there is nothing of it to delete.
-delete_custom() {
-  if ! kubectl delete --ignore-not-found -f "$1"; then
-    echo "cleanup: skipped $1 (a kind in it is not served by this cluster)" >&2
-  fi
-}
-
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/database-statefulsets.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/frontend-deployment.yaml
 kubectl delete --ignore-not-found -f k8s-manifests/workloads/cache-deployment.yaml
