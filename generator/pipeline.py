@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import confine, docs, lint, overlay, progress, render, validate, values, yamlio
+from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest, Source
@@ -79,6 +79,7 @@ def _build(
     merged = values.load(
         project, env, options.sets, options.values_files, options.set_strings, options.set_files
     )
+    env_addons = addons.load(merged, env)
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
     objects: list[RenderedObject] = []
@@ -134,12 +135,14 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    result.findings.extend(lint.lint(result.manifests, project.config.lint))
+    result.findings.extend(lint.lint(result.manifests, project.config.lint, env_addons))
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)
         settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
-        result.files.update(docs.generate(result.manifests, tree, env, result.files, settings))
+        result.files.update(
+            docs.generate(result.manifests, tree, env, result.files, settings, env_addons)
+        )
     return result
 
 

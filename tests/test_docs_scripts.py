@@ -79,16 +79,20 @@ def test_scripts_with_policies_and_tls_pass_shellcheck(secured_build: Build, nam
 def test_deploy_script_order_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
     result, calls = run(tree, tmp_path, "deploy-all.sh")
     assert result.returncode == 0, result.stderr
+    preflight = _first(calls, "kubectl get ingressclass nginx")
     namespaces = _first(calls, "apply -f k8s-manifests/namespaces/")
     storage = _first(calls, "apply -f k8s-manifests/storage/storage-classes.yaml")
     claims = _first(calls, "apply -f k8s-manifests/storage/postgres-pvc.yaml")
-    addon = _first(calls, "minikube addons enable ingress")
     networking = _first(calls, "apply -f k8s-manifests/networking/")
     secret = _first(calls, "create secret generic")
     workloads = _first(calls, "apply -f k8s-manifests/workloads/")
     rollout = _first(calls, "rollout status")
     bound = _first(calls, "wait --for=jsonpath={.status.phase}=Bound pvc/postgres-user-data")
-    assert namespaces < storage < claims < addon < networking < secret < workloads < rollout < bound
+    assert preflight < namespaces < storage < claims < networking < secret < workloads < rollout < bound
+    # The ingress addon is installed by install-addons.sh, not by the deploy scripts.
+    assert not [call for call in calls if call.startswith("minikube")]
+    _, installed = run(tree, tmp_path, "install-addons.sh")
+    assert installed[0] == "minikube addons enable ingress"
     # WaitForFirstConsumer claims are waited for only after the workloads, never before.
     assert not any("wait" in call for call in calls[:workloads])
     assert "kubectl -n backend rollout status deployment/user-service --timeout=300s" in calls
@@ -142,7 +146,7 @@ def test_cleanup_yes_deletes_claims_before_namespaces_with_recording_kubectl_stu
 
 
 def test_connectivity_passes_with_recording_kubectl_and_curl_stubs(tree: Path, tmp_path: Path) -> None:
-    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart")
     assert result.returncode == 0, result.stdout
     assert result.stdout.rstrip().endswith("RESULT: PASS")
     assert "FAIL" not in result.stdout
@@ -175,7 +179,7 @@ def _token(call: str) -> str:
 
 def test_persistence_writes_a_postgres_row_replaces_the_pod_and_reads_it_back_with_recording_kubectl_stub(
         tree: Path, tmp_path: Path) -> None:
-    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart")
     assert "PASS  data/statefulset/postgres-user keeps a row of postgres database userdb across a pod restart" in result.stdout
     database = [call for call in calls if PSQL in call]
     assert [call.partition(PSQL)[2].split()[0] for call in database] == ["CREATE", "SELECT", "DELETE"]
@@ -192,7 +196,7 @@ def test_persistence_writes_a_postgres_row_replaces_the_pod_and_reads_it_back_wi
 
 
 def test_persistence_writes_a_mongodb_document_through_mongosh_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
-    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart")
     assert "PASS  data/statefulset/mongodb-product keeps a row of mongodb database productdb across a pod restart" in result.stdout
     database = [call for call in calls if MONGOSH in call]
     assert ["insertOne" in database[0], "findOne" in database[1], "deleteOne" in database[2]] == [True] * 3
@@ -203,7 +207,7 @@ def test_persistence_writes_a_mongodb_document_through_mongosh_with_recording_ku
 
 
 def test_persistence_fails_when_the_restart_loses_the_row_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
-    result, calls = run(tree, tmp_path, "test-connectivity.sh", lose_data=True)
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart", lose_data=True)
     assert result.returncode == 1
     for name in ("mongodb-product keeps a row of mongodb database productdb",
                  "postgres-order keeps a row of postgres database orderdb",
@@ -215,15 +219,15 @@ def test_persistence_fails_when_the_restart_loses_the_row_with_recording_kubectl
 
 def test_persistence_fails_without_a_pod_restart_and_still_cleans_up_with_recording_kubectl_stub(
         tree: Path, tmp_path: Path) -> None:
-    result, calls = run(tree, tmp_path, "test-connectivity.sh", fail="delete pod")
+    result, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart", fail="delete pod")
     assert "FAIL  data/statefulset/postgres-user keeps a row of postgres database userdb across a pod restart" in result.stdout
     database = [call.partition(PSQL)[2].split()[0] for call in calls if PSQL in call]
     assert database == ["CREATE", "DELETE"]  # nothing read: no restart, no proof
 
 
 def test_persistence_check_twice_leaves_no_rows_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
-    first, _ = run(tree, tmp_path, "test-connectivity.sh")
-    second, calls = run(tree, tmp_path, "test-connectivity.sh")
+    first, _ = run(tree, tmp_path, "test-connectivity.sh", "--restart")
+    second, calls = run(tree, tmp_path, "test-connectivity.sh", "--restart")
     assert first.returncode == second.returncode == 0, second.stdout
     assert json.loads((tmp_path / "state.json").read_text())["rows"] == []
     tokens = {_token(call) for call in calls if PSQL in call}
@@ -246,10 +250,37 @@ def test_a_claim_without_a_known_database_gets_the_marker_file_check_with_record
     script.chmod(0o755)
     checked = subprocess.run([SHELLCHECK, "--severity=info", str(script)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout
-    result, calls = run(tmp_path, tmp_path, "test-connectivity.sh")
+    result, calls = run(tmp_path, tmp_path, "test-connectivity.sh", "--restart")
     assert result.returncode == 0, result.stdout
     assert "PASS  data/statefulset/postgres-user keeps data on /var/lib/postgresql/data across a pod restart" in result.stdout
     assert not [call for call in calls if " psql " in call or " mongosh " in call]
     marker = _first(calls, "exec pod-0 -c postgres-user -- sh -c echo")
     after = calls[marker:]
     assert 0 < _first(after, "delete pod pod-0") < _first(after, "exec pod-0 -c postgres-user -- cat")
+
+
+MUTATIONS = (" delete ", " apply ", " create ", " patch ", " psql ", " mongosh ", "dd if=", "-cmgen-persistence")
+
+
+def test_connectivity_changes_nothing_by_default_with_recording_kubectl_stub(tree: Path, tmp_path: Path) -> None:
+    result, calls = run(tree, tmp_path, "test-connectivity.sh")
+    assert result.returncode == 0, result.stdout
+    assert calls and not [call for call in calls if any(word in call for word in MUTATIONS)]
+
+
+@pytest.fixture(scope="module")
+def prod_tree(repo_project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build = pipeline.build(repo_project, "prod")
+    folder = tmp_path_factory.mktemp("prod")
+    target = OutputTarget(folder, folder / "tree", folder)
+    write.write(target, {name: file for name, file in build.files.items() if name.startswith("scripts/")})
+    return target.tree
+
+
+def test_connectivity_restart_is_refused_on_prod_unless_forced_with_recording_kubectl_stub(
+        prod_tree: Path, tmp_path: Path) -> None:
+    refused, calls = run(prod_tree, tmp_path, "test-connectivity.sh", "--restart")
+    assert refused.returncode == 2
+    assert "add --force" in refused.stderr and not calls
+    forced, calls = run(prod_tree, tmp_path, "test-connectivity.sh", "--restart", "--force")
+    assert "kubectl -n data delete pod pod-0 --wait=true" in calls

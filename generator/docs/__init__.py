@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from generator.docs import charts, plan, report, templating
+from generator.addons import Addons
+from generator.docs import charts, deploy, plan, report, templating
 from generator.docs.settings import Settings, settings
 from generator.graph import Graph, build
 from generator.graph.model import Route
@@ -20,7 +21,9 @@ from generator.write import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"
 SCREENSHOTS = "docs/screenshots"
-SCRIPTS = ("deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh", "cleanup.sh")
+DEPLOY_MARKER = b"<!-- cmgen:deploy -->"  # where a project's README gets its Deploy section
+SCRIPTS = ("install-addons.sh", "deploy-networking.sh", "deploy-storage.sh", "deploy-all.sh", "test-connectivity.sh",
+           "cleanup.sh")
 
 
 def generate(
@@ -29,8 +32,10 @@ def generate(
     env: str,
     files: Mapping[str, OutputFile],
     options: Settings = Settings(),
+    addons: Addons | None = None,
 ) -> dict[str, OutputFile]:
-    """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree)."""
+    """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree);
+    ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight)."""
     graph = build(manifests, tree)
     kinds = {manifest.kind for manifest in manifests}
     text = render_report(graph, env, {n: f.data for n, f in files.items()}, kinds, options)
@@ -39,9 +44,15 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    for name, text in scripts(graph, env).items():
-        output[f"scripts/{name}"] = OutputFile(text.encode(), executable=True)
-    return {name: item for name, item in output.items() if name not in files}
+    context = _context(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests))
+    for name in SCRIPTS:
+        output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
+    # A project's Markdown file (its README) gets the Deploy section in place of the marker:
+    # the prose comes from the same data as the scripts.
+    section = templating.render("deploy.md.j2", **context).encode()
+    filled = {name: OutputFile(file.data.replace(DEPLOY_MARKER, section.rstrip(b"\n")))
+              for name, file in files.items() if name.endswith(".md") and DEPLOY_MARKER in file.data}
+    return {name: item for name, item in output.items() if name not in files} | filled
 
 
 def render_report(
@@ -52,8 +63,13 @@ def render_report(
     return templating.render(name, **report.context(graph, env, files, kinds, options))
 
 
-def scripts(graph: Graph, env: str) -> dict[str, str]:
-    steps = plan.plan(graph, env)
+def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = ()) -> dict[str, str]:
+    context = _context(graph, env, needs or deploy.Deploy((), frozenset(), (), (), ()), refusals)
+    return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
+
+
+def _context(graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, ...]) -> dict[str, object]:
+    steps = plan.plan(graph, env, needs.custom_kinds)
     with_claims = {claim.namespace for claim in graph.claims}
     routes_per_host: dict[str, Route] = {}
     for route in graph.routes:
@@ -61,13 +77,15 @@ def scripts(graph: Graph, env: str) -> dict[str, str]:
     context = {
         "graph": graph,
         "plan": steps,
+        "deploy": needs,
+        "refusals": refusals,
         "probes": steps.probes,
         "concurrency": list(routes_per_host.values()),
         "total": report.format_bytes(graph.requested_bytes) if graph.requested_bytes else "0",
         "namespaces_without_claims": [ns.name for ns in graph.namespaces if ns.name not in with_claims
                                       and any(ns.name == w.namespace for w in graph.workloads)],
     }
-    return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
+    return context
 
 
 __all__ = ["Settings", "generate", "render_report", "scripts", "settings"]

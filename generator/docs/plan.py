@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from generator.graph import Graph
 from generator.graph.model import Database, Workload
 
-STAGES = ("namespaces", "storage", "networking", "workloads")
+STAGES = ("namespaces", "storage", "networking", "workloads", "custom", "gitops")
+MANIFESTS = "k8s-manifests/"  # applied by deploy-all.sh; other folders (gitops/) only on request
 _STAGE_OF_KIND = {
     "Namespace": 0,
     "StorageClass": 1, "PersistentVolumeClaim": 1, "PersistentVolume": 1, "VolumeSnapshotClass": 1,
@@ -69,27 +70,33 @@ class Plan:
     workloads: tuple[Workload, ...]
     claims_now: tuple[tuple[str, str], ...]  # (namespace, claim) bound without a consumer
     claims_later: tuple[tuple[str, str], ...]  # WaitForFirstConsumer: bound once a pod mounts them
+    claims_unmounted: tuple[tuple[str, str], ...]  # WaitForFirstConsumer, mounted by no running pod
     probes: tuple[Probe, ...]
     persistence: tuple[Persistence, ...]
 
 
-def stage_of(kinds: tuple[str, ...]) -> int:
-    """A file is applied in the latest stage any of its kinds needs."""
-    return max((_STAGE_OF_KIND.get(kind, 3) for kind in kinds), default=3)
+def stage_of(kinds: tuple[str, ...], custom: frozenset[str] = frozenset()) -> int:
+    """A file is applied in the latest stage any of its kinds needs; custom resources
+    (kinds served by CRDs) after every built-in object."""
+    return max((4 if kind in custom else _STAGE_OF_KIND.get(kind, 3) for kind in kinds), default=3)
 
 
 def _rank(kinds: tuple[str, ...]) -> int:
     return min((_ORDER.index(kind) if kind in _ORDER else len(_ORDER) for kind in kinds), default=len(_ORDER))
 
 
-def plan(graph: Graph, env: str) -> Plan:
+def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
     files: dict[str, list[str]] = {stage: [] for stage in STAGES}
     for name, kinds in graph.files.items():
-        files[STAGES[stage_of(kinds)]].append(name)
+        files[STAGES[stage_of(kinds, custom)] if name.startswith(MANIFESTS) else "gitops"].append(name)
     modes = {sc.name: sc.binding_mode for sc in graph.storage_classes}
-    later = tuple((c.namespace, c.name) for c in graph.claims
-                  if not c.template and modes.get(c.storage_class) == "WaitForFirstConsumer")
-    now = tuple((c.namespace, c.name) for c in graph.claims if not c.template and (c.namespace, c.name) not in later)
+    waiting = tuple((c.namespace, c.name) for c in graph.claims
+                    if not c.template and modes.get(c.storage_class) == "WaitForFirstConsumer")
+    # A Deployment's, StatefulSet's or DaemonSet's pods mount their claims as soon as they
+    # run; a CronJob's only at its schedule, so its claims are not waited for.
+    mounted = {(w.namespace, mount.claim) for w in graph.workloads for mount in w.mounts}
+    later = tuple(claim for claim in waiting if claim in mounted)
+    now = tuple((c.namespace, c.name) for c in graph.claims if not c.template and (c.namespace, c.name) not in waiting)
     return Plan(
         env=env,
         minikube=env == "minikube" or any(sc.provisioner == MINIKUBE_PROVISIONER for sc in graph.storage_classes),
@@ -99,6 +106,7 @@ def plan(graph: Graph, env: str) -> Plan:
         workloads=tuple(w for w in graph.workloads if w.kind in ROLLOUT_KINDS),
         claims_now=now,
         claims_later=later,
+        claims_unmounted=tuple(claim for claim in waiting if claim not in mounted),
         probes=_probes(graph),
         persistence=_persistence(graph),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from generator.addons import Addons
 from generator.findings import Finding, Skip
 from generator.lint import suppress
 from generator.lint.index import Index
@@ -20,9 +21,14 @@ from generator.lintsettings import RuleSetting
 from generator.manifests import Manifest
 
 
-def lint(manifests: list[Manifest], settings: Sequence[RuleSetting] = ()) -> list[Finding]:
+def lint(
+    manifests: list[Manifest], settings: Sequence[RuleSetting] = (), addons: Addons | None = None
+) -> list[Finding]:
+    """``settings``: the project's lint settings (``cmgen.yaml``). ``addons``: the env's
+    add-ons (from a project's values); without them the deploy-readiness rule has nothing to
+    check against and stays silent."""
     suppress.check_settings(settings, BY_ID, UNSKIPPABLE)
-    index = Index.build(manifests)
+    index = Index.build(manifests, addons)
     hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
     # Locating a finding parses its file; grouped by file, each file is parsed once.
     hits.sort(key=lambda pair: pair[1].manifest.source.name)

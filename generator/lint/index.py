@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.addons import Addons
 from generator.manifests import Manifest
 
 Path = tuple[str | int, ...]
@@ -157,11 +158,12 @@ class Index:
         default_factory=lambda: defaultdict(list)
     )
     known_namespaces: set[str] = field(default_factory=set)
+    addons: Addons | None = None  # the env's add-ons, when a project declares them
     _selected: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, manifests: list[Manifest]) -> Index:
-        index = cls(manifests)
+    def build(cls, manifests: list[Manifest], addons: Addons | None = None) -> Index:
+        index = cls(manifests, addons=addons)
         for manifest in manifests:
             namespace = namespace_of(manifest)
             key = (manifest.kind, namespace, manifest.name)

@@ -16,6 +16,7 @@ from generator.lint import (
     dns,
     ingress,
     objects,
+    readiness,
     reliability,
     security,
     selectors,
@@ -89,6 +90,10 @@ RULES: tuple[Rule, ...] = (
     Rule("namespace-missing", "error", "namespaces used are created by the set (if it creates any)",
          "add a Namespace object for it or fix metadata.namespace",
          objects.namespace_missing),
+    Rule("deploy-readiness", "error",
+         "CRDs, namespaces, classes and Services the set needs come from it or an add-on of the env",
+         "declare the add-on that provides it in the values' addons (or add it to the set)",
+         readiness.deploy_readiness),
     # --- what the API server rejects although the schema allows it -----------------------
     Rule("name-syntax", "error", "object, container and volume names follow DNS-1123/1035 rules",
          "use lowercase letters, digits and '-' (Services must start with a letter)",

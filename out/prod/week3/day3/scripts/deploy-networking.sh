@@ -16,5 +16,5 @@ kubectl apply -f k8s-manifests/networking/database-services.yaml
 kubectl apply -f k8s-manifests/networking/frontend-service.yaml
 kubectl apply -f k8s-manifests/networking/ingress.yaml
 if ! kubectl get ingressclass nginx >/dev/null 2>&1; then
-  echo 'deploy-networking: IngressClass nginx is missing: install its ingress controller' >&2
+  echo 'deploy-networking: IngressClass nginx is missing: install its ingress controller (scripts/install-addons.sh)' >&2
 fi

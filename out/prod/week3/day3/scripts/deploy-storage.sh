@@ -16,11 +16,11 @@ kubectl apply -f k8s-manifests/storage/logs-pvc.yaml
 kubectl apply -f k8s-manifests/storage/mongodb-pvc.yaml
 kubectl apply -f k8s-manifests/storage/postgres-pvc.yaml
 # WaitForFirstConsumer claims bind only once a pod mounts them: deploy-all.sh waits for
-# them after the workloads.
-echo 'deploy-storage: data/mongodb-product-backups binds when its first pod starts'
+# those a workload mounts after the workloads.
 echo 'deploy-storage: data/mongodb-product-data binds when its first pod starts'
-echo 'deploy-storage: data/postgres-order-backups binds when its first pod starts'
 echo 'deploy-storage: data/postgres-order-data binds when its first pod starts'
 echo 'deploy-storage: data/postgres-order-logs binds when its first pod starts'
-echo 'deploy-storage: data/postgres-user-backups binds when its first pod starts'
 echo 'deploy-storage: data/postgres-user-data binds when its first pod starts'
+echo 'deploy-storage: data/mongodb-product-backups binds when its first pod starts'
+echo 'deploy-storage: data/postgres-order-backups binds when its first pod starts'
+echo 'deploy-storage: data/postgres-user-backups binds when its first pod starts'
