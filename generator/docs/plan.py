@@ -94,7 +94,7 @@ def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
                     if not c.template and modes.get(c.storage_class) == "WaitForFirstConsumer")
     # A Deployment's, StatefulSet's or DaemonSet's pods mount their claims as soon as they
     # run; a CronJob's only at its schedule, so its claims are not waited for.
-    mounted = {(w.namespace, mount.claim) for w in graph.workloads for mount in w.mounts}
+    mounted = {(w.namespace, mount.claim) for w in graph.workloads if w.kind in ROLLOUT_KINDS for mount in w.mounts}
     later = tuple(claim for claim in waiting if claim in mounted)
     now = tuple((c.namespace, c.name) for c in graph.claims if not c.template and (c.namespace, c.name) not in waiting)
     return Plan(
