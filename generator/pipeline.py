@@ -135,7 +135,7 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    result.findings.extend(lint.lint(result.manifests, project.config.lint, env_addons))
+    result.findings.extend(lint.lint(result.manifests, project.config.lint, addons=env_addons))
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)

@@ -117,7 +117,7 @@ def test_plain_files_without_addons_are_not_judged() -> None:
     objects = load(monitor(), {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "d", "namespace": "monitoring"}})
     assert not [f for f in lint.lint(objects) if f.rule == "deploy-readiness"]
     # with the env's add-ons: the kind, and the namespaces shop and monitoring nobody creates
-    assert len([f for f in lint.lint(objects, _addons(False)) if f.rule == "deploy-readiness"]) == 3
+    assert len([f for f in lint.lint(objects, addons=_addons(False)) if f.rule == "deploy-readiness"]) == 3
 
 
 @pytest.mark.parametrize("env", Project.load(REPO).envs())

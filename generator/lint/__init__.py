@@ -22,7 +22,7 @@ from generator.manifests import Manifest
 
 
 def lint(
-    manifests: list[Manifest], settings: Sequence[RuleSetting] = (), addons: Addons | None = None
+    manifests: list[Manifest], settings: Sequence[RuleSetting] = (), *, addons: Addons | None = None
 ) -> list[Finding]:
     """``settings``: the project's lint settings (``cmgen.yaml``). ``addons``: the env's
     add-ons (from a project's values); without them the deploy-readiness rule has nothing to
