@@ -53,3 +53,25 @@ def test_english_stays_the_default(repo_project: Project) -> None:
     assert repo_project.config.docs_language == "en"
     assert _readme(repo_project, "minikube").splitlines()[1].startswith("# CloudMart networking & storage")
 
+
+
+def _deploy_section(project: Project, env: str, sets: tuple[str, ...]) -> str:
+    """The README's Deploy section as the docs stage fills it in (from its heading to the next one of its level)."""
+    readme = pipeline.build(project, env, pipeline.Options(sets=sets)).files["README.md"].data.decode()
+    assert "<!-- cmgen:deploy -->" not in readme
+    (section,) = re.findall(r"^## (?:Deploy|배포)\n.*?(?=^## )", readme, flags=re.DOTALL | re.MULTILINE)
+    return section
+
+
+@pytest.mark.parametrize("env", ["minikube", "kind", "prod"])
+@pytest.mark.parametrize("sets", [(), ("features.gitops=true", "features.backups=true", "tls.issuer=letsencrypt-prod")],
+                         ids=["as-is", "gitops-backups-refused"])
+def test_the_korean_deploy_section_states_the_same_facts(
+    repo_project: Project, korean: Project, env: str, sets: tuple[str, ...]
+) -> None:
+    english, translated = _deploy_section(repo_project, env, sets), _deploy_section(korean, env, sets)
+    assert english.startswith("## Deploy\n")
+    assert _facts(translated) == _facts(english)  # the same commands, code spans and numbers
+    assert translated.count("\n#") == english.count("\n#")
+    for heading in re.findall(r"^#+ (.*)$", re.sub(r"```.*?```", "", translated, flags=re.DOTALL), flags=re.MULTILINE):
+        assert re.search("[가-힣]", heading), heading

@@ -49,7 +49,7 @@ def generate(
         output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
     # A project's Markdown file (its README) gets the Deploy section in place of the marker:
     # the prose comes from the same data as the scripts.
-    section = templating.render("deploy.md.j2", **context).encode()
+    section = templating.render(_in(options.language, "deploy.md.j2"), **context).encode()
     filled = {name: OutputFile(file.data.replace(DEPLOY_MARKER, section.rstrip(b"\n")))
               for name, file in files.items() if name.endswith(".md") and DEPLOY_MARKER in file.data}
     return {name: item for name, item in output.items() if name not in files} | filled
@@ -59,8 +59,16 @@ def render_report(
     graph: Graph, env: str, files: dict[str, bytes], kinds: set[str], options: Settings = Settings()
 ) -> str:
     """The analysis report, in ``options.language`` (one template per language, same facts)."""
-    name = "network-storage-analysis.md.j2" if options.language == "en" else f"network-storage-analysis.{options.language}.md.j2"
-    return templating.render(name, **report.context(graph, env, files, kinds, options))
+    return templating.render(_in(options.language, "network-storage-analysis.md.j2"),
+                             **report.context(graph, env, files, kinds, options))
+
+
+def _in(language: str, template: str) -> str:
+    """The ``template`` of one ``language``: ``deploy.md.j2`` in ko is ``deploy.ko.md.j2``."""
+    if language == "en":
+        return template
+    stem, _, suffixes = template.partition(".")
+    return f"{stem}.{language}.{suffixes}"
 
 
 def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = ()) -> dict[str, str]:
