@@ -118,7 +118,7 @@ _MESSAGES = {
     "symlink": "is a symlink: cmgen neither reads nor writes through it (it could point outside "
     "the project); make it a real folder",
     "interrupted": "a write was interrupted after it began replacing files, so the tree may mix "
-    "old and new files; run: cmgen render --env {env} (it finishes the write)",
+    "old and new files; a render finishes the write; run: {fix}",
 }
 
 

@@ -186,7 +186,7 @@ def test_an_interrupted_write_is_reported_by_check_and_diff(project_dir: Path) -
     assert result.returncode == -signal.SIGKILL, result.stderr
     journal = f"out/dev/{JOURNAL_FILE}"
     check = cmgen("check", "--env", "dev", "--no-cache", project=project_dir)
-    assert check.exit_code == 1
+    assert check.exit_code == 1, check.output
     assert re.search(
         f"^{re.escape(journal)}:1:1: error\\[interrupted\\] .*a write was interrupted.*run: cmgen render --env dev",
         check.stderr, re.MULTILINE,

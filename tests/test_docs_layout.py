@@ -66,7 +66,7 @@ PLATFORMS = {"minikube": (), "kind": (), "prod": (), "generated": GENERATED}
 
 def copy_project(root: Path) -> Project:
     """A copy of the repo's project (its inputs, not its out/)."""
-    for part in ("templates", "values", "overlays"):
+    for part in ("templates", "values", "overlays", "crds"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "cmgen.yaml", root / "cmgen.yaml")
     return Project.load(root)

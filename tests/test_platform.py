@@ -158,7 +158,7 @@ def test_minikube_fits_a_default_two_cpu_minikube(repo_project: Project) -> None
 
 
 def _copy_project(target: Path) -> None:
-    for name in ("cmgen.yaml", "values", "templates", "overlays"):
+    for name in ("cmgen.yaml", "values", "templates", "overlays", "crds"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
 
