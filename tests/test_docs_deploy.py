@@ -214,13 +214,13 @@ def test_install_addons_refuses_an_istioctl_of_another_version_on_empty_cluster_
         tree: Tree, cluster: Cluster) -> None:
     result, calls = cluster.run(tree("prod"), "install-addons.sh", STUB_ISTIOCTL_VERSION="1.20.1")
     assert result.returncode == 1
-    assert "istio needs istioctl 1.28.0 (pinned)" in result.stderr
+    assert "istio needs istioctl 1.30.3 (pinned)" in result.stderr
     assert not [call for call in calls if call.startswith("istioctl install")]
 
 
 @pytest.mark.parametrize(("env", "commands"), [
     ("minikube", ["minikube addons enable volumesnapshots", "minikube addons enable csi-hostpath-driver"]),
-    ("kind", ["kubectl apply -k https://github.com/kubernetes-csi/external-snapshotter/client/config/crd?ref=v8.3.0"]),
+    ("kind", ["kubectl apply -k https://github.com/kubernetes-csi/external-snapshotter/client/config/crd?ref=v8.6.0"]),
 ])
 def test_snapshots_bring_in_their_addon_on_empty_cluster_double(
         tree: Tree, env: str, commands: list[str], cluster: Cluster) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from generator import pipeline
 from generator.findings import NO_SCHEMA
+from generator.yamlio.load import load_one
 from generator.project import Project
 from tests.conftest import REPO
 
@@ -60,3 +61,39 @@ def test_every_custom_resource_of_every_feature_has_a_schema(repo_project: Proje
     assert len(custom) > 20
     assert not [finding.text() for finding in build.findings if finding.rule == NO_SCHEMA]
     assert not [finding.text() for finding in build.findings if finding.severity == "error"]
+
+
+# Which upstream release each add-on pin installs, written by hand from the charts' releases
+# (evidence in the comments next to the pins in values/base.yaml). A pin not in this table, or
+# CRDs vendored from another release, fails the test below: pin and CRDs move together.
+RELEASE_OF_PIN = {
+    "cert-manager/cert-manager": {"v1.21.1": "v1.21.1"},
+    "prometheus-operator/prometheus-operator": {"88.3.0": "v0.93.0"},
+    "argoproj/argo-cd": {"10.3.3": "v3.5.1"},
+    "istio/istio": {"1.30.3": "1.30.3"},
+    "kubernetes-csi/external-snapshotter": {"v8.6.0": "v8.6.0"},
+}
+
+
+def _pins() -> dict[str, str]:
+    """upstream repository -> the pin of the add-on bringing its CRDs, from values/base.yaml."""
+    addons = load_one((REPO / "values" / "base.yaml").read_text(), "values/base.yaml")["addons"]["available"]
+    snapshot_refs = {url.rpartition("?ref=")[2] for command in addons["volume-snapshots"]["install"]["kind"]["run"]
+                     for url in command if "?ref=" in url}
+    assert len(snapshot_refs) == 1
+    return {
+        "cert-manager/cert-manager": addons["cert-manager"]["install"]["default"]["helm"]["version"],
+        "prometheus-operator/prometheus-operator":
+            addons["kube-prometheus-stack"]["install"]["default"]["helm"]["version"],
+        "argoproj/argo-cd": addons["argo-cd"]["install"]["default"]["helm"]["version"],
+        "istio/istio": addons["istio"]["install"]["default"]["check"]["expect"],
+        "kubernetes-csi/external-snapshotter": snapshot_refs.pop(),
+    }
+
+
+def test_add_on_pins_install_the_releases_of_the_vendored_crds() -> None:
+    text = (CRDS / "PROVENANCE.md").read_text()
+    vendored = dict(re.findall(r"^\| `[^`]+` \| ([\w-]+/[\w-]+) `([^`]+)` \(", text, re.M))
+    assert len(vendored) == 5
+    for repository, pin in _pins().items():
+        assert RELEASE_OF_PIN[repository].get(pin) == vendored[repository], (repository, pin)

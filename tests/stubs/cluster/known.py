@@ -54,4 +54,4 @@ KNOWN_INSTALLS: dict[str, dict[str, Any]] = {
     "kustomize:external-snapshotter/deploy/kubernetes/snapshot-controller": {
         "deployments": ["kube-system/snapshot-controller"]},
 }
-ISTIOCTL_VERSION = "1.28.0"
+ISTIOCTL_VERSION = "1.30.3"  # the istioctl on PATH: the pinned one (written by hand)

@@ -42,17 +42,17 @@ require() {
     missing=$((missing + 1))
   fi
 }
-require crd clusterissuers.cert-manager.io 'install add-on cert-manager (helm chart cert-manager v1.19.1 from https://charts.jetstack.io into namespace cert-manager): scripts/install-addons.sh'
+require crd clusterissuers.cert-manager.io 'install add-on cert-manager (helm chart cert-manager v1.21.1 from https://charts.jetstack.io into namespace cert-manager): scripts/install-addons.sh'
 require crd destinationrules.networking.istio.io 'install add-on istio (istioctl install -y --set profile=default --set components.cni.enabled=true): scripts/install-addons.sh'
 require crd peerauthentications.security.istio.io 'install add-on istio (istioctl install -y --set profile=default --set components.cni.enabled=true): scripts/install-addons.sh'
-require crd podmonitors.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 79.5.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
-require crd prometheusrules.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 79.5.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
-require crd servicemonitors.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 79.5.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
+require crd podmonitors.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 88.3.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
+require crd prometheusrules.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 88.3.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
+require crd servicemonitors.monitoring.coreos.com 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 88.3.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
 require crd virtualservices.networking.istio.io 'install add-on istio (istioctl install -y --set profile=default --set components.cni.enabled=true): scripts/install-addons.sh'
 require crd volumesnapshotclasses.snapshot.storage.k8s.io 'add-on volume-snapshots should be on this cluster already: check the cluster'
 require crd volumesnapshots.snapshot.storage.k8s.io 'add-on volume-snapshots should be on this cluster already: check the cluster'
 require ingressclass nginx 'install add-on ingress-nginx (helm chart ingress-nginx 4.13.3 from https://kubernetes.github.io/ingress-nginx into namespace ingress-nginx): scripts/install-addons.sh'
-require namespace monitoring 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 79.5.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
+require namespace monitoring 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 88.3.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
 if [ "$gitops" = true ]; then
   require crd applications.argoproj.io 'gitops/ needs Argo CD: install it (add-on of features.gitops), or deploy without --gitops'
   :

@@ -27,19 +27,19 @@ printf '%s\n' '{"controller": {"service": {"externalTrafficPolicy": "Local", "ty
 echo '== add-on cert-manager: cert-manager, issuing the Ingresses'"'"' certificates from Let'"'"'s Encrypt'
 needs helm cert-manager
 printf '%s\n' '{"crds": {"enabled": true}}' |
-  helm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io --version v1.19.1 \
+  helm upgrade --install cert-manager cert-manager --repo https://charts.jetstack.io --version v1.21.1 \
     --namespace cert-manager --create-namespace --wait --timeout 10m -f -
 
 echo '== add-on kube-prometheus-stack: Prometheus Operator, Prometheus and Grafana (with its dashboard sidecar)'
 needs helm kube-prometheus-stack
 printf '%s\n' '{"grafana": {"sidecar": {"dashboards": {"enabled": true, "folderAnnotation": "grafana_folder", "label": "grafana_dashboard", "provider": {"foldersFromFilesStructure": true}}}}}' |
-  helm upgrade --install kube-prometheus-stack kube-prometheus-stack --repo https://prometheus-community.github.io/helm-charts --version 79.5.0 \
+  helm upgrade --install kube-prometheus-stack kube-prometheus-stack --repo https://prometheus-community.github.io/helm-charts --version 88.3.0 \
     --namespace monitoring --create-namespace --wait --timeout 10m -f -
 
 echo '== add-on istio: Istio'"'"'s control plane with its CNI node agent (sidecar mode)'
 needs istioctl istio
-if ! istioctl version --remote=false --short | grep -qF -- 1.28.0; then
-  echo 'install-addons: istio needs istioctl 1.28.0 (pinned): istioctl version --remote=false --short prints' "$(istioctl version --remote=false --short 2>&1 || true)" >&2
+if ! istioctl version --remote=false --short | grep -qF -- 1.30.3; then
+  echo 'install-addons: istio needs istioctl 1.30.3 (pinned): istioctl version --remote=false --short prints' "$(istioctl version --remote=false --short 2>&1 || true)" >&2
   exit 1
 fi
 istioctl install -y --set profile=default --set components.cni.enabled=true
@@ -48,7 +48,7 @@ kubectl -n istio-system rollout status deployment/istiod --timeout=300s
 echo '== add-on argo-cd: Argo CD, syncing the env from Git (gitops/, applied by deploy-all.sh --gitops)'
 needs helm argo-cd
 printf '%s\n' '{}' |
-  helm upgrade --install argo-cd argo-cd --repo https://argoproj.github.io/argo-helm --version 9.1.0 \
+  helm upgrade --install argo-cd argo-cd --repo https://argoproj.github.io/argo-helm --version 10.3.3 \
     --namespace argocd --create-namespace --wait --timeout 10m -f -
 
 echo '== add-on otel-collector: an OpenTelemetry Collector receiving the services'"'"' OTLP traces'
