@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journal
+from generator import journal, pngmeta
 from generator.errors import CmgenError
 from generator.journal import SYMLINK_REFUSED, recover
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
@@ -135,7 +135,10 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     _make_root(root)
     recover(root)
     prefix = target.tree.relative_to(root)
-    wanted = {(prefix / name).as_posix(): output for name, output in sorted(files.items())}
+    wanted = {
+        (prefix / name).as_posix(): _reused(journal.inside(root, (prefix / name).as_posix()), output)
+        for name, output in sorted(files.items())
+    }
     previous = recorded(root)
     changed = {}
     for name, output in wanted.items():
@@ -157,6 +160,17 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
         journal.stage(root, changed)
         journal.commit(root, plan)
     return Written(tuple(sorted(changed)), tuple(removed), tuple(kept))
+
+
+def _reused(path: Path, output: OutputFile) -> OutputFile:
+    """A chart whose file on disk records the hash of the same data is kept as it is, not
+    drawn again (drawing is most of a render's time): the rule ``drift`` compares charts by."""
+    if output.source_hash is None or not path.is_file():
+        return output
+    data = path.read_bytes()
+    if pngmeta.source_hash(data) != output.source_hash:
+        return output
+    return OutputFile(data, output.executable)
 
 
 def _make_root(root: Path) -> None:
