@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +109,25 @@ def check(target: OutputTarget) -> None:
         raise _cannot_write(exc, target) from None
 
 
+def settled(target: OutputTarget, names: Iterable[str]) -> bool:
+    """Whether cmgen's own files under ``target.root`` say that exactly ``names`` (relative
+    to the tree) were written and nothing since: no write to finish (journal, staging), a
+    record that lists exactly them with the bytes now on disk, no symlink in the way. With
+    the tree in sync with a build (``drift.in_sync``), writing that build would change
+    nothing."""
+    try:
+        _check(target)
+        if (target.root / JOURNAL_FILE).exists() or (target.root / STAGING_DIR).exists():
+            return False
+        prefix = target.tree.relative_to(target.root)
+        record = recorded(target.root)
+        return set(record) == {(prefix / name).as_posix() for name in names} and all(
+            _digest(journal.inside(target.root, name)) == digest for name, digest in record.items()
+        )
+    except (CmgenError, OSError, ValueError):
+        return False  # a write reports it
+
+
 def _cannot_write(exc: OSError, target: OutputTarget) -> CmgenError:
     # os.replace names both files: the destination is the one that matters.
     where = exc.filename2 or exc.filename or target.root
@@ -192,4 +211,4 @@ def _mode_differs(path: Path, output: OutputFile) -> bool:
     return path.is_file() and bool(path.stat().st_mode & 0o100) != output.executable
 
 
-__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "write"]
+__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "settled", "write"]

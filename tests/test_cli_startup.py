@@ -105,3 +105,13 @@ def test_a_render_draws_exactly_the_chart_whose_source_changed(tmp_path: Path, m
     assert drawn == ["mesh"]
     after = {path.name: path.read_bytes() for path in screenshots.iterdir()}
     assert [name for name in sorted(after) if after[name] != before[name]] == ["service-mesh.png"]
+
+
+def test_a_render_of_inputs_already_rendered_loads_no_stage(tmp_path: Path) -> None:
+    project = _copy_of_this_project(tmp_path / "project")
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path / "cache")}
+    assert "generator.pipeline" in loaded("render", "--env", "minikube", cwd=project, env=env)  # builds, stores
+    modules = loaded("render", "--env", "minikube", cwd=project, env=env)
+    heavy = {"jinja2", "jsonschema_rs", "generator.pipeline", "generator.render", "generator.lint"}
+    assert "generator.write" in modules
+    assert not modules & heavy, f"a render of stored inputs imported {sorted(modules & heavy)}"

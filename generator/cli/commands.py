@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from generator.cli.app import FINDINGS, OK, ProjectOption, command, project
 from generator.errors import CmgenError
 from generator.findings import NO_SCHEMA, Finding, has_errors
 from generator.options import Options
-from generator.project import Project
+from generator.project import OutputTarget, Project
 
 if TYPE_CHECKING:
     from generator import pipeline, render
@@ -61,11 +62,11 @@ def render_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
-    from generator import buildcache, render, write
+    from generator import buildcache, write
 
     current = project(project_dir)
     names = _envs(current, env, all_envs)
-    renderer = render.Renderer(current)
+    renderer = functools.cache(lambda: _renderer(current))  # made only when a build runs
     options = Options(
         overlays=not no_overlays,
         sets=tuple(sets),
@@ -75,11 +76,16 @@ def render_command(
         crds=tuple(crd),
         require_schemas=require_schemas,
     )
-    builds = []
+    builds: list[pipeline.Build | _Unchanged] = []
     for name in names:
         digest = buildcache.key(current, name, options)
-        builds.append(_build(current, name, options, renderer))
-        buildcache.store(digest, current, name, options, builds[-1])
+        unchanged = _unchanged(current, name, options, digest)
+        if unchanged is not None:
+            builds.append(unchanged)
+            continue
+        built = _build(current, name, options, renderer())
+        buildcache.store(digest, current, name, options, built)
+        builds.append(built)
     for build in builds:
         write.check(build.target)  # a symlinked output folder: one line, before any finding
     findings = [finding for build in builds for finding in build.findings]
@@ -88,7 +94,8 @@ def render_command(
         print("cmgen: nothing written: fix the errors above", file=sys.stderr)
         raise typer.Exit(FINDINGS)
     for build in builds:
-        written = write.write(build.target, build.files)
+        unwritten = write.Written((), (), ())
+        written = unwritten if isinstance(build, _Unchanged) else write.write(build.target, build.files)
         where = current.display(build.target.tree)
         print(
             f"{build.env}: {len(build.files)} files in {where} "
@@ -96,6 +103,29 @@ def render_command(
         )
         for name in written.kept:
             print(f"{build.env}: kept {name}: no longer generated, but edited by hand", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    """An env whose inputs are those of a stored build (``buildcache``) that its tree and
+    cmgen's record hold exactly: rendering it would write nothing, so it is not built."""
+
+    env: str
+    target: OutputTarget
+    files: dict[str, tuple[str, bool]]
+    findings: list[Finding]
+
+
+def _unchanged(current: Project, env: str, options: Options, digest: str | None) -> _Unchanged | None:
+    from generator import buildcache, drift, write
+
+    entry = buildcache.lookup(digest)
+    if entry is None:
+        return None
+    target = current.output(env, options.out, options.out_per_env)
+    if not (drift.in_sync(target, entry.files) and write.settled(target, entry.files)):
+        return None
+    return _Unchanged(env, target, entry.files, entry.findings)
 
 
 @command("init")
