@@ -85,12 +85,15 @@ def run(command: list[str], cwd: Path, env: dict[str, str], before: Path | None 
     ``before`` folder is deleted first (cmgen's stored builds)."""
     if before is not None:
         shutil.rmtree(before, ignore_errors=True)
-    start = time.perf_counter()
-    process = subprocess.Popen(pinned(command), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(pinned(command), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -50,3 +52,17 @@ def test_kustomize_layout_lists_every_base_file(tmp_path: Path) -> None:
     kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
     assert kustomization["resources"] == ["../base"]
     assert kustomization["namePrefix"] == "bench-"
+
+
+def test_cold_start_benchmark_measures_and_names_every_phase(tmp_path: Path) -> None:
+    cold = _module("cold_start")
+    project = cold.copy_project(tmp_path / "project")
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path / "cache")}
+    (wall, cpu), = cold.measure({"pass": [sys.executable, "-c", "pass"]}, project, env, 1, {}).values()
+    assert wall > 0 and cpu > 0
+    done = subprocess.run([sys.executable, "-c", cold.PHASES], cwd=project, env=env, capture_output=True, text=True, check=True)
+    phases = [line.split(" | ")[0].strip("| ") for line in done.stdout.splitlines()]
+    stages = ["values", "render", "parse", "overlay", "dump", "validate", "lint", "docs"]
+    assert phases == ["interpreter start", "import typer", "import generator.cli", "import the stages",
+                      "project, cache key", *(f"stage {name}" for name in stages), "store the build",
+                      "compare with the tree", "total"]
