@@ -115,3 +115,31 @@ def test_a_render_of_inputs_already_rendered_loads_no_stage(tmp_path: Path) -> N
     heavy = {"jinja2", "jsonschema_rs", "generator.pipeline", "generator.render", "generator.lint"}
     assert "generator.write" in modules
     assert not modules & heavy, f"a render of stored inputs imported {sorted(modules & heavy)}"
+
+
+_ENTRY = """
+import atexit, sys
+atexit.register(lambda: print("torn down", file=sys.stderr))
+sys.argv = ["cmgen", *sys.argv[2:]]
+from generator import cli
+getattr(cli, {entry!r})()
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("envs",), ("lint", "out", "--output", "json"), ("check", "--env", "no-such-env"), ("render", "--help"), ("no-such-command",)],
+    ids=["ok", "large-stdout", "bad-input", "help", "usage"],
+)
+def test_the_cmgen_command_exits_as_main_does_but_without_the_teardown(args: tuple[str, ...]) -> None:
+    """``cmgen`` (``cli.run``) ends with ``os._exit`` after flushing: the same output and exit
+    code as ``cli.main``, but no interpreter teardown (atexit handlers do not run)."""
+
+    def invoke(entry: str) -> subprocess.CompletedProcess[bytes]:
+        code = _ENTRY.format(entry=entry)
+        return subprocess.run([sys.executable, "-c", code, "-", *args], cwd=REPO, capture_output=True)
+
+    fast, plain = invoke("run"), invoke("main")
+    assert plain.stderr.endswith(b"torn down\n")
+    assert (fast.returncode, fast.stdout, fast.stderr) == (plain.returncode, plain.stdout, plain.stderr[: -len(b"torn down\n")])
+    assert fast.stdout or fast.stderr
