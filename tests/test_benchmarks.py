@@ -66,3 +66,15 @@ def test_cold_start_benchmark_measures_and_names_every_phase(tmp_path: Path) -> 
     assert phases == ["interpreter start", "import typer", "import generator.cli", "import the stages",
                       "project, cache key", *(f"stage {name}" for name in stages), "store the build",
                       "compare with the tree", "total"]
+
+
+def test_dataclass_cost_benchmark_runs_a_full_check_each_way(tmp_path: Path) -> None:
+    cost = _module("dataclass_cost")
+    project = cost.cold_start.copy_project(tmp_path / "project")
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path / "cache")}
+    cache = tmp_path / "methods.marshal"
+    assert cost.one("as is", project, env, cache)[0] > 0
+    total, creating = cost.one("measured", project, env, cache)
+    assert 0 < creating < total
+    cost.one("precompiled", project, env, cache)
+    assert cache.stat().st_size > 0  # the methods' code, kept for the next run
