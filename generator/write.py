@@ -154,10 +154,7 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     _make_root(root)
     recover(root)
     prefix = target.tree.relative_to(root)
-    wanted = {
-        (prefix / name).as_posix(): _reused(journal.inside(root, (prefix / name).as_posix()), output)
-        for name, output in sorted(files.items())
-    }
+    wanted = {(prefix / name).as_posix(): output for name, output in sorted(reused(target, files).items())}
     previous = recorded(root)
     changed = {}
     for name, output in wanted.items():
@@ -181,15 +178,20 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile]) -> Written:
     return Written(tuple(sorted(changed)), tuple(removed), tuple(kept))
 
 
-def _reused(path: Path, output: OutputFile) -> OutputFile:
-    """A chart whose file on disk records the hash of the same data is kept as it is, not
-    drawn again (drawing is most of a render's time): the rule ``drift`` compares charts by."""
-    if output.source_hash is None or not path.is_file():
-        return output
-    data = path.read_bytes()
-    if pngmeta.source_hash(data) != output.source_hash:
-        return output
-    return OutputFile(data, output.executable)
+def reused(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, OutputFile]:
+    """``files`` (relative to the tree), each chart whose file on disk records the hash of the
+    same data (``pngmeta.SOURCE_KEY``) replaced by the bytes on disk: kept, not drawn again
+    (drawing is most of a render's time). The rule ``drift`` compares charts by; a chart
+    whose data changed is drawn when its bytes are needed."""
+    kept = dict(files)
+    for name, output in files.items():
+        if output.source_hash is None:
+            continue
+        path = journal.inside(target.root, (target.tree.relative_to(target.root) / name).as_posix())
+        data = path.read_bytes() if path.is_file() else b""
+        if pngmeta.source_hash(data) == output.source_hash:
+            kept[name] = OutputFile(data, output.executable)
+    return kept
 
 
 def _make_root(root: Path) -> None:
@@ -211,4 +213,4 @@ def _mode_differs(path: Path, output: OutputFile) -> bool:
     return path.is_file() and bool(path.stat().st_mode & 0o100) != output.executable
 
 
-__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "settled", "write"]
+__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "reused", "settled", "write"]
