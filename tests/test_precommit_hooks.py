@@ -68,7 +68,7 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess[str]:
+def try_repo(consumer: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
     """``pre-commit try-repo REPO HOOK --all-files`` in ``consumer``, with the shared store."""
     repo = _HOOKS["repo"]
     rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True)
@@ -76,7 +76,7 @@ def try_repo(consumer: Path, hook: str) -> subprocess.CompletedProcess[str]:
     config.write_text(yaml.safe_dump({"repos": [{"repo": str(repo), "rev": rev.stdout.strip(), "hooks": [{"id": hook}]}]}))
     environment = dict(os.environ, PRE_COMMIT_HOME=str(_HOOKS["home"]))
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--config", str(config), hook, "--all-files"],
+        [sys.executable, "-m", "pre_commit", "run", "--config", str(config), hook, "--all-files", *args],
         cwd=consumer,
         capture_output=True,
         text=True,
