@@ -15,7 +15,7 @@ INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command it interrupted
 
 def main() -> None:
     try:
-        from generator.cli import main as run
+        from generator.cli import run  # main, then an exit without interpreter teardown
 
         run()
     except KeyboardInterrupt:

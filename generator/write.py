@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import journal, preflight, writelock
+from generator import journal, pngmeta, preflight, writelock
 from generator.errors import CmgenError
 from generator.journal import SYMLINK_REFUSED, recorded, recover
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
@@ -110,6 +110,25 @@ def check(
         raise _cannot_write(exc, target) from None
 
 
+def settled(target: OutputTarget, names: Iterable[str]) -> bool:
+    """Whether cmgen's own files under ``target.root`` say that exactly ``names`` (relative
+    to the tree) were written and nothing since: no write to finish (journal, staging), a
+    record that lists exactly them with the bytes now on disk, no symlink in the way. With
+    the tree in sync with a build (``drift.in_sync``), writing that build would change
+    nothing."""
+    try:
+        _check(target)
+        if (target.root / JOURNAL_FILE).exists() or (target.root / STAGING_DIR).exists():
+            return False
+        prefix = target.tree.relative_to(target.root)
+        record = recorded(target.root)
+        return set(record) == {(prefix / name).as_posix() for name in names} and all(
+            journal.digest(journal.inside(target.root, name)) == digest for name, digest in record.items()
+        )
+    except (CmgenError, OSError, ValueError):
+        return False  # a write reports it
+
+
 def _cannot_write(exc: OSError, target: OutputTarget) -> CmgenError:
     # os.replace names both files: the destination is the one that matters.
     where = exc.filename2 or exc.filename or target.root
@@ -142,7 +161,7 @@ def _write(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_re
 
 def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
     root = target.root
-    wanted = _wanted(target, files)
+    wanted = _wanted(target, reused(target, files))  # an unchanged chart is kept, not drawn
     previous = recorded(root)
     changed, overwritten = {}, []
     for name, output in wanted.items():
@@ -194,6 +213,22 @@ def _refuse_mass_removal(target: OutputTarget, removed: list[str], recorded_coun
         )
 
 
+def reused(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, OutputFile]:
+    """``files`` (relative to the tree), each chart whose file on disk records the hash of the
+    same data (``pngmeta.SOURCE_KEY``) replaced by the bytes on disk: kept, not drawn again
+    (drawing is most of a render's time). The rule ``drift`` compares charts by; a chart
+    whose data changed is drawn when its bytes are needed."""
+    kept = dict(files)
+    for name, output in files.items():
+        if output.source_hash is None:
+            continue
+        path = journal.inside(target.root, (target.tree.relative_to(target.root) / name).as_posix())
+        data = path.read_bytes() if path.is_file() else b""
+        if pngmeta.source_hash(data) == output.source_hash:
+            kept[name] = OutputFile(data, output.executable)
+    return kept
+
+
 def _make_root(root: Path) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -207,4 +242,4 @@ def _mode_differs(path: Path, output: OutputFile) -> bool:
     return path.is_file() and bool(path.stat().st_mode & 0o100) != output.executable
 
 
-__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "write"]
+__all__ = ["SYMLINK_REFUSED", "OutputFile", "Written", "check", "recorded", "recover", "reused", "settled", "write"]

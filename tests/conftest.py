@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,30 @@ def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["CMGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cmgen-cache"))
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run that every pytest-xdist worker sees (the run's temporary
+    folder; each worker's own is one level below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``name`` in the run's shared folder, built by ``build`` (given an empty folder) by the
+    first worker that asks; the others wait for it. Something expensive is built once per
+    test run, not once per worker or per test."""
+    from filelock import FileLock
+
+    folder = shared_folder(tmp_path_factory) / name
+    with FileLock(f"{folder}.lock"):
+        if not folder.is_dir():
+            partial = folder.with_name(f"{name}.partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            build(partial)
+            partial.rename(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def repo_project() -> Project:
     """The CloudMart project of this repository (read-only: never render into it)."""
@@ -52,6 +76,16 @@ def shared_crds() -> Path:
         if candidate.is_dir():
             return candidate
     pytest.skip(f"real CRDs not found (looked in {', '.join(map(str, _CRD_CANDIDATES))})")
+
+
+# Tests that wait longest on one thing (pre-commit installing cmgen into its environment,
+# once per run) go first: a worker starts on them at once while the other workers run the
+# rest, instead of the whole run waiting for them at the end.
+_FIRST = ("consumer",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not set(_FIRST) & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -71,3 +73,29 @@ def test_envs_bench_runs_serial_and_parallel_with_identical_results(tmp_path: Pa
     result = bench.bench(tmp_path, envs=3, jobs=2)
     assert (result["envs"], result["render identical"], result["check identical"]) == (3, True, True)
     assert sorted(path.name for path in (tmp_path / "out-render").iterdir()) == ["env-01", "env-02", "env-03"]
+
+
+def test_cold_start_benchmark_measures_and_names_every_phase(tmp_path: Path) -> None:
+    cold = _module("cold_start")
+    project = cold.copy_project(tmp_path / "project")
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path / "cache")}
+    (wall, cpu), = cold.measure({"pass": [sys.executable, "-c", "pass"]}, project, env, 1, {}).values()
+    assert wall > 0 and cpu > 0
+    done = subprocess.run([sys.executable, "-c", cold.PHASES], cwd=project, env=env, capture_output=True, text=True, check=True)
+    phases = [line.split(" | ")[0].strip("| ") for line in done.stdout.splitlines()]
+    stages = ["values", "render", "parse", "overlay", "dump", "validate", "lint", "docs"]
+    assert phases == ["interpreter start", "import typer", "import generator.cli", "import the stages",
+                      "project, cache key", *(f"stage {name}" for name in stages), "store the build",
+                      "compare with the tree", "total"]
+
+
+def test_dataclass_cost_benchmark_runs_a_full_check_each_way(tmp_path: Path) -> None:
+    cost = _module("dataclass_cost")
+    project = cost.cold_start.copy_project(tmp_path / "project")
+    env = {**os.environ, "CMGEN_CACHE_DIR": str(tmp_path / "cache")}
+    cache = tmp_path / "methods.marshal"
+    assert cost.one("as is", project, env, cache)[0] > 0
+    total, creating = cost.one("measured", project, env, cache)
+    assert 0 < creating < total
+    cost.one("precompiled", project, env, cache)
+    assert cache.stat().st_size > 0  # the methods' code, kept for the next run

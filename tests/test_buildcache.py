@@ -15,8 +15,8 @@ import pytest
 from generator import buildcache, pipeline
 from generator.findings import Finding, Override, Skip
 from generator.options import Options
-from generator.project import Project
-from tests.conftest import REPO, cmgen
+from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, Project
+from tests.conftest import REPO, cmgen, snapshot
 
 # Runs builds in a fresh interpreter and prints every file they opened.
 _AUDIT = """
@@ -341,3 +341,53 @@ def test_values_files_and_set_files_are_inputs_of_the_key(project_dir: Path, tmp
         assert _key(project_dir, options=options) != before, path
         path.write_bytes(original)
     assert _key(project_dir, options=options) == before
+
+
+def test_a_render_of_unchanged_inputs_does_not_build(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(project_dir.parent / "cache"))
+    first = cmgen("render", "--env", "prod", project=project_dir)  # builds, writes, stores
+    assert first.exit_code == 0, first.output
+    built = cmgen("render", "--env", "prod", "--no-overlays", project=project_dir)  # other options: a build
+    assert built.exit_code == 0, built.output
+    assert cmgen("render", "--env", "prod", project=project_dir).exit_code == 0
+    before = snapshot(project_dir / "out")
+    monkeypatch.setattr(pipeline, "build", _broken_build)
+    replayed = cmgen("render", "--env", "prod", project=project_dir)
+    assert (replayed.exit_code, replayed.stderr) == (first.exit_code, first.stderr)
+    assert replayed.stdout.endswith("(0 changed, 0 removed)\n"), replayed.stdout
+    assert replayed.stdout.split(" (")[0] == first.stdout.split(" (")[0]  # "prod: N files in out/prod/week3/day3"
+    assert snapshot(project_dir / "out") == before
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda root: (root / "week3/day3/README.md").write_text("edited\n"),
+        lambda root: (root / "week3/day3/README.md").unlink(),
+        lambda root: next(p for p in sorted(root.rglob("*.sh"))).chmod(0o644),
+        lambda root: (root / STATE_FILE).unlink(),
+        lambda root: (root / STATE_FILE).write_text('{"files": {}}'),
+        lambda root: (root / JOURNAL_FILE).write_text("{}"),
+        lambda root: (root / STAGING_DIR).mkdir(),
+    ],
+    ids=["drifted", "missing", "mode", "no-record", "other-record", "journal", "staging"],
+)
+def test_a_render_whose_tree_or_record_is_unlike_the_entry_builds_and_writes(
+        project_dir: Path, monkeypatch: pytest.MonkeyPatch, tamper: object) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(project_dir.parent / "cache"))
+    assert cmgen("render", "--env", "dev", project=project_dir).exit_code == 0  # stores an entry
+    before = snapshot(project_dir / "out/dev/week3/day3")
+    tamper(project_dir / "out/dev")  # type: ignore[operator]
+    built: list[str] = []
+    real = pipeline.build
+
+    def build(project: Project, env: str, *args: object, **kwargs: object) -> pipeline.Build:
+        built.append(env)
+        return real(project, env, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "build", build)
+    result = cmgen("render", "--env", "dev", project=project_dir)
+    assert result.exit_code == 0, result.output
+    assert built == ["dev"]
+    assert snapshot(project_dir / "out/dev/week3/day3") == before
+    assert cmgen("check", "--env", "dev", "--no-cache", project=project_dir).exit_code == 0

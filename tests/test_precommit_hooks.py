@@ -1,7 +1,11 @@
-"""The repository's pre-commit hooks, run by the real pre-commit framework (try-repo).
+"""The repository's pre-commit hooks, run by the real pre-commit framework.
 
-pre-commit installs cmgen from this repository into its own environment (from PyPI's
-packages), so this test is slow (about a minute the first time) and needs git.
+Each run is what ``pre-commit try-repo REPO HOOK --all-files`` does: a config naming this
+repository at a commit and the one hook, then ``pre-commit run``. try-repo itself uses a
+new store, so it installs cmgen into a new environment at every call (a minute or more
+each); here the repository's files are committed once per test run (``hook_repo``) and
+every run shares one store, so pre-commit installs cmgen (from PyPI's packages) once.
+Needs git.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, built_once
 
 PROJECT_FILES = ["cmgen.yaml", "values", "templates", "out", "crds"]
 
@@ -24,11 +28,31 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
+# Set by the ``consumer`` fixture: the committed copy of this repository and the shared store.
+_HOOKS: dict[str, Path] = {}
+
+
+def _commit_this_repository(folder: Path) -> None:
+    """The repository's tracked files as they are in the working tree (what try-repo
+    commits from a repository with local changes), committed in a new git repository."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    git(folder, "init", "-q")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "cmgen under test")
+
+
 @pytest.fixture(scope="module")
 def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A separate git repository holding a copy of the CloudMart project."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    _HOOKS["repo"] = built_once(tmp_path_factory, "cmgen-hooks-repo", _commit_this_repository)
+    _HOOKS["home"] = built_once(tmp_path_factory, "pre-commit-home", lambda folder: None)
     root = tmp_path_factory.mktemp("consumer")
     for name in PROJECT_FILES:
         source = REPO / name
@@ -45,9 +69,14 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def try_repo(consumer: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ, PRE_COMMIT_HOME=str(consumer.parent / "pre-commit-home"))
+    """``pre-commit try-repo REPO HOOK --all-files`` in ``consumer``, with the shared store."""
+    repo = _HOOKS["repo"]
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True)
+    config = consumer.parent / f"{consumer.name}-{hook}.yaml"
+    config.write_text(yaml.safe_dump({"repos": [{"repo": str(repo), "rev": rev.stdout.strip(), "hooks": [{"id": hook}]}]}))
+    environment = dict(os.environ, PRE_COMMIT_HOME=str(_HOOKS["home"]))
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files", *args],
+        [sys.executable, "-m", "pre_commit", "run", "--config", str(config), hook, "--all-files", *args],
         cwd=consumer,
         capture_output=True,
         text=True,

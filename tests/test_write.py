@@ -3,11 +3,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 
-from generator import write
+from generator import pngmeta, write
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
 from generator.write import OutputFile
@@ -331,3 +333,52 @@ def test_all_envs_refuse_a_mass_removal_before_writing_any_env(project_dir: Path
     allowed = cmgen("render", "--all-envs", "--set", "app.message=changed", "--allow-removals", project=project_dir)
     assert allowed.exit_code == 0, allowed.output
     assert not (root / "week3" / "day3" / "old").exists()
+
+
+def _png(source_hash: str, pixels: bytes = b"") -> bytes:
+    """A minimal well-formed PNG recording ``source_hash`` like a cmgen chart (``pixels``
+    stands for whatever bytes a machine's matplotlib drew)."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    text = pngmeta.SOURCE_KEY.encode() + b"\x00" + source_hash.encode()
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    return pngmeta.SIGNATURE + header + chunk(b"tEXt", text) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def _chart(source_hash: str, drawn: list[str]) -> OutputFile:
+    """A chart that notes in ``drawn`` when it is drawn (the painter's stand-in)."""
+
+    def draw() -> bytes:
+        drawn.append(source_hash)
+        return _png(source_hash, b"fresh")
+
+    return OutputFile.drawn(source_hash, draw)
+
+
+def test_a_chart_whose_file_records_the_same_source_is_reused_not_drawn(target: OutputTarget) -> None:
+    on_disk = _png("a" * 64, b"drawn by another machine's matplotlib")
+    (target.tree / "docs").mkdir(parents=True)
+    (target.tree / "docs" / "chart.png").write_bytes(on_disk)
+    drawn: list[str] = []
+    written = write.write(target, {**FILES, "docs/chart.png": _chart("a" * 64, drawn)})
+    assert drawn == []
+    assert "week3/day3/docs/chart.png" not in written.changed
+    assert (target.tree / "docs" / "chart.png").read_bytes() == on_disk
+    assert _record(target)["week3/day3/docs/chart.png"] == hashlib.sha256(on_disk).hexdigest()
+    before = snapshot(target.root)
+    assert write.write(target, {**FILES, "docs/chart.png": _chart("a" * 64, drawn)}) == write.Written((), (), ())
+    assert drawn == [] and snapshot(target.root) == before
+
+
+def test_only_the_charts_whose_source_changed_are_drawn(target: OutputTarget) -> None:
+    drawn: list[str] = []
+    charts = {"one.png": _chart("1" * 64, drawn), "two.png": _chart("2" * 64, drawn)}
+    write.write(target, charts)
+    assert sorted(drawn) == ["1" * 64, "2" * 64]  # nothing on disk yet: both drawn
+    drawn.clear()
+    written = write.write(target, {"one.png": _chart("1" * 64, drawn), "two.png": _chart("3" * 64, drawn)})
+    assert drawn == ["3" * 64]
+    assert written.changed == ("week3/day3/two.png",)
+    assert pngmeta.source_hash((target.tree / "two.png").read_bytes()) == "3" * 64

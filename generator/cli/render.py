@@ -22,6 +22,7 @@ from generator.cli.commands import (
     RequireSchemasOption,
     build_env,
     forget_renderers,
+    unchanged,
     report_findings,
     select_envs,
 )
@@ -41,6 +42,7 @@ class Rendered:
     target: OutputTarget
     files: dict[str, tuple[bytes, bool]]
     findings: list[Finding]
+    unchanged: int = 0  # replayed from the build cache: this many files, none to write
 
     def output_files(self) -> dict[str, OutputFile]:
         from generator.write import OutputFile
@@ -110,10 +112,27 @@ def render_command(
     if stdout:
         _print(current, names[0], options, show_only)
         return
+    stored = _stored(current, names, options)
     job = functools.partial(render_env, current, options)
-    preload = ["generator.pipeline", *(["generator.docs.painter"] if current.config.docs else [])]
-    outcomes = parallel.run(job, names, parallel.default_jobs() if jobs is None else jobs, preload)
+    missed = [name for name in names if name not in stored]
+    jobs_now = parallel.default_jobs() if jobs is None else jobs
+    built = {outcome.env: outcome for outcome in parallel.run(job, missed, jobs_now, ["generator.pipeline"])}
+    outcomes = [built.get(name) or parallel.Outcome(name, result=stored[name]) for name in names]
     _write(current, outcomes, refuse_mass_removal=not allow_removals)
+
+
+def _stored(current: Project, names: list[str], options: Options) -> dict[str, Rendered]:
+    """The envs whose tree and record hold exactly what a stored build of the same inputs
+    wrote (``commands.unchanged``): rendering them would change nothing, so they are not
+    built; their findings come from the store."""
+    from generator import buildcache
+
+    found = {}
+    for name in names:
+        entry = unchanged(current, name, options, buildcache.key(current, name, options))
+        if entry is not None:
+            found[name] = Rendered(entry.target, {}, entry.findings, unchanged=len(entry.files))
+    return found
 
 
 def render_env(current: Project, options: Options, env: str) -> Rendered:
@@ -123,7 +142,10 @@ def render_env(current: Project, options: Options, env: str) -> Rendered:
     digest = buildcache.key(current, env, options)
     build = build_env(current, env, options)
     buildcache.store(digest, current, env, options, build)
-    files = {name: (file.data, file.executable) for name, file in build.files.items()}
+    from generator import write  # a chart whose file on disk has the same source is kept, not drawn
+
+    reused = write.reused(build.target, build.files)
+    files = {name: (file.data, file.executable) for name, file in reused.items()}
     return Rendered(build.target, files, build.findings)
 
 
@@ -135,7 +157,8 @@ def _write(
 
     rendered = [outcome.result for outcome in outcomes if outcome.result is not None]
     for result in rendered:  # a symlinked output folder, a tree about to be emptied: one line, first
-        write.check(result.target, result.output_files(), refuse_mass_removal=refuse_mass_removal)
+        if not result.unchanged:
+            write.check(result.target, result.output_files(), refuse_mass_removal=refuse_mass_removal)
     for outcome in outcomes:
         if outcome.error is not None:
             print(outcome.error, file=sys.stderr)
@@ -147,6 +170,10 @@ def _write(
         raise typer.Exit(BAD_INPUT if failed else FINDINGS)
     for outcome in outcomes:
         assert outcome.result is not None
+        if outcome.result.unchanged:
+            where = current.display(outcome.result.target.tree)
+            print(f"{outcome.env}: {outcome.result.unchanged} files in {where} (0 changed, 0 removed)")
+            continue
         written = write.write(
             outcome.result.target, outcome.result.output_files(), refuse_mass_removal=refuse_mass_removal
         )
