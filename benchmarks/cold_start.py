@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BARE_IMPORT = "import jinja2, yaml, jsonschema, typer"
-PROJECT_FILES = ("cmgen.yaml", "templates", "values", "overlays", "out")
+PROJECT_FILES = ("cmgen.yaml", "templates", "values", "overlays", "crds", "out")
 
 
 def copy_project(target: Path) -> Path:

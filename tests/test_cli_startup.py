@@ -66,7 +66,7 @@ def test_a_check_of_unchanged_inputs_loads_no_stage(tmp_path: Path) -> None:
 
 def _copy_of_this_project(root: Path) -> Path:
     root.mkdir()
-    for name in ("cmgen.yaml", "templates", "values", "overlays", "out"):
+    for name in ("cmgen.yaml", "templates", "values", "overlays", "crds", "out"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
     return root
