@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.addons import Addons
+from generator.k8s import scope
+from generator.k8s.identity import effective_namespace
 from generator.manifests import Manifest
 
 Path = tuple[str | int, ...]
@@ -31,19 +33,6 @@ POD_TEMPLATE_PATHS: dict[str, Path] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 
-CLUSTER_SCOPED = frozenset(
-    {
-        "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole",
-        "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "IngressClass",
-        "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment", "APIService",
-        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "PodSecurityPolicy",
-        "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration",
-        "ClusterIssuer", "VolumeSnapshotClass", "VolumeSnapshotContent", "DeviceClass",
-        "StorageVersionMigration", "IPAddress", "ServiceCIDR",
-    }
-)  # fmt: skip
 
 # Namespaces every cluster has, so referring to them needs no Namespace object.
 BUILTIN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
@@ -51,9 +40,7 @@ BUILTIN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-n
 
 def namespace_of(manifest: Manifest) -> str:
     """The namespace an object lands in ("" for cluster-scoped kinds, default if unset)."""
-    if manifest.kind in CLUSTER_SCOPED:
-        return ""
-    return manifest.namespace or "default"
+    return effective_namespace(manifest.namespace, scope.is_cluster_scoped(manifest.kind))
 
 
 def mapping(value: Any) -> dict[str, Any]:
