@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from generator.k8s import scope
 from generator.k8s.identity import ObjectId, group_of
 from generator.lint import syntax
 from generator.lint.index import (
@@ -20,7 +19,6 @@ from generator.lint.index import (
     Path,
     dig,
     mapping,
-    namespace_of,
     sequence,
 )
 from generator.lint.registry import Hit
@@ -97,7 +95,7 @@ def duplicate_object(index: Index) -> Iterator[Hit]:
     seen: dict[ObjectId, list[Manifest]] = defaultdict(list)
     for manifest in index.manifests:
         key = ObjectId(
-            group_of(manifest.api_version), manifest.kind, namespace_of(manifest), manifest.name
+            group_of(manifest.api_version), manifest.kind, index.namespace_of(manifest), manifest.name
         )
         if manifest.name:
             seen[key].append(manifest)
@@ -120,7 +118,7 @@ def namespace_missing(index: Index) -> Iterator[Hit]:
         return
     for manifest in index.manifests:
         namespace: Any = manifest.namespace
-        if scope.is_cluster_scoped(manifest.kind) or not namespace:
+        if index.scope.is_cluster_scoped(manifest.kind) or not namespace:
             continue
         if namespace not in created and namespace not in BUILTIN_NAMESPACES:
             yield Hit(
