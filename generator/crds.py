@@ -20,6 +20,7 @@ from typing import Any
 from generator import cachedir
 from generator import manifests as manifests_
 from generator.errors import CmgenError
+from generator.k8s.identity import group_of
 from generator.manifests import Manifest
 from generator.openapi import to_json_schema
 
@@ -79,7 +80,7 @@ class Catalog:
 
     def served(self, api_version: str, kind: str) -> list[str]:
         """Every served ``group/version`` of the kind (empty: no CRD defines the kind)."""
-        group = api_version.rpartition("/")[0]
+        group = group_of(api_version)
         versions = self._kinds.get((group, kind), {}).values()
         return sorted(version.api_version for version in versions if version.served)
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from generator import yamlio
+from generator.k8s.identity import group_of
 
 _DATA = "removed_apis.yaml"
 
@@ -32,7 +33,7 @@ def removed(api_version: str, kind: str) -> RemovedApi | None:
 
 def removed_groups() -> frozenset[str]:
     """Groups that only removed APIs name (``extensions``), so they are Kubernetes' own."""
-    return frozenset(api_version.rpartition("/")[0] for api_version, _ in _table())
+    return frozenset(group_of(api_version) for api_version, _ in _table())
 
 
 @cache

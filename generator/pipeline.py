@@ -16,6 +16,7 @@ from typing import Any
 from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
+from generator.k8s.identity import ObjectId
 from generator.manifests import Manifest, Source
 from generator.options import Options
 from generator.project import OutputTarget, Project
@@ -182,13 +183,12 @@ def _template_line(
 
 
 def _check_unique(objects: list[RenderedObject], project: Project) -> None:
-    seen: dict[tuple[str, ...], RenderedObject] = {}
+    seen: dict[ObjectId, RenderedObject] = {}
     for item in objects:
         metadata = item.data.get("metadata") or {}
         kind = str(item.data.get("kind"))
         name = str(metadata.get("name"))
-        group = str(item.data.get("apiVersion", "")).rpartition("/")[0]
-        first = seen.setdefault((group, kind, str(metadata.get("namespace") or ""), name), item)
+        first = seen.setdefault(ObjectId.of(item.data), item)
         if first is not item:
             line, _ = yamlio.locate(item.rendered.text, item.index, ())
             raise CmgenError(

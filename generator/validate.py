@@ -29,6 +29,7 @@ from typing import Any
 from generator import apirules, crds, deprecations, schemas, validators
 from generator.explain import json_path, show
 from generator.findings import NO_SCHEMA, Finding, Severity, has_errors
+from generator.k8s.identity import group_of
 from generator.manifests import Manifest
 
 UNKNOWN_API = "unknown-api"
@@ -130,7 +131,7 @@ def _unknown_api(version: str, catalog: crds.Catalog, api_version: str, kind: st
             f"{name} is not served by Kubernetes {version} "
             f"(removed in {removed.removed_in}): {removed.advice()}"
         )
-    group = api_version.rpartition("/")[0]
+    group = group_of(api_version)
     if group in schemas.builtin_groups(version) or group in deprecations.removed_groups():
         return f"Kubernetes {version} has no {name}{_did_you_mean(version, api_version, kind)}"
     return None

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tests.lintcase import clone, container, deployment, hits, namespace, service
+from typing import Any
+
+from tests.lintcase import clone, container, deployment, hits, meta, namespace, service
 
 from generator.lint import objects
 
@@ -53,3 +55,23 @@ def test_namespace_missing_only_when_the_set_creates_namespaces() -> None:
     stray = clone(deployment(ns="shopp"))
     assert "'shopp' is not created" in hits(objects.namespace_missing, namespace(), stray)[0]
     assert hits(objects.namespace_missing, namespace(), deployment(ns="kube-system")) == []
+
+
+def test_a_crd_in_the_set_makes_its_kind_cluster_scoped_for_duplicates_and_namespaces() -> None:
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Cluster", "names": {"kind": "Widget"}},
+    }
+
+    def widget(ns: str) -> dict[str, Any]:
+        return {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": meta("w", ns)}
+
+    # Cluster-scoped: the namespace is ignored, so these two are one object defined twice,
+    # and neither needs its (uncreated) namespace.
+    assert len(hits(objects.duplicate_object, crd, widget("a"), widget("b"))) == 1
+    assert hits(objects.namespace_missing, crd, namespace(), widget("nowhere")) == []
+    # Without the CRD, Widget is namespaced.
+    assert hits(objects.duplicate_object, widget("a"), widget("b")) == []
+    assert len(hits(objects.namespace_missing, namespace(), widget("nowhere"))) == 1

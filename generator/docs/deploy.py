@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.k8s.identity import effective_namespace
 from generator.addons import Addon, Addons, crd_name
-from generator.lint.index import BUILTIN_NAMESPACES, CLUSTER_SCOPED, dig
+from generator.k8s import scope
+from generator.lint.index import BUILTIN_NAMESPACES, dig
 from generator.lint.readiness import builtin_groups
 from generator.manifests import Manifest
 
@@ -72,7 +74,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
             else:
                 gitops[name] = None
         namespace = manifest.namespace
-        if (in_manifests and namespace and manifest.kind not in CLUSTER_SCOPED
+        if (in_manifests and namespace and not scope.is_cluster_scoped(manifest.kind)
                 and namespace not in BUILTIN_NAMESPACES and ("Namespace", namespace) not in created):
             need("namespace", namespace, addons.provides("namespaces", namespace) if addons else None)
         if manifest.kind == "PersistentVolumeClaim":
@@ -90,7 +92,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
         tuple(a for a in installed if not a.present),
         tuple(a for a in installed if a.present),
         tuple(gitops),
-        tuple((m.namespace or "default", m.name) for m in manifests
+        tuple((effective_namespace(m.namespace), m.name) for m in manifests
               if m.kind == "Application" and m.api_version.startswith(ARGOCD_GROUP + "/")),
         addons.protected if addons else False,
         tuple((when, addon) for addon in (addons.others if addons else ()) if addon.recipe is not None

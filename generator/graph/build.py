@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from generator.k8s.identity import effective_namespace
 from generator.graph import database, mesh, model, policy, storage
 from generator.lint.configrefs import external_secrets
 from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
@@ -91,7 +92,7 @@ def _autoscalers(index: Index) -> dict[tuple[str, str, str], tuple[int, int]]:
         target = mapping(dig(hpa.data, "spec", "scaleTargetRef"))
         low, high = dig(hpa.data, "spec", "minReplicas"), dig(hpa.data, "spec", "maxReplicas")
         if isinstance(high, int):
-            key = (hpa.namespace or "default", str(target.get("kind")), str(target.get("name")))
+            key = (effective_namespace(hpa.namespace), str(target.get("kind")), str(target.get("name")))
             found[key] = (low if isinstance(low, int) else 1, high)
     return found
 
@@ -176,7 +177,7 @@ def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.
 
 def _service(manifest: Manifest, index: Index, by_pod: dict[int, model.Workload]) -> model.Service:
     spec = mapping(manifest.data.get("spec"))
-    namespace = manifest.namespace or "default"
+    namespace = effective_namespace(manifest.namespace)
     selected = index.select(namespace, spec.get("selector"), plain=True)
     ports = [
         model.ServicePort(
@@ -198,7 +199,7 @@ def _service(manifest: Manifest, index: Index, by_pod: dict[int, model.Workload]
 
 def _routes(manifest: Manifest) -> list[model.Route]:
     spec = mapping(manifest.data.get("spec"))
-    namespace = manifest.namespace or "default"
+    namespace = effective_namespace(manifest.namespace)
     tls_hosts = {str(host) for tls in map(mapping, sequence(spec.get("tls"))) for host in sequence(tls.get("hosts"))}
     routes = []
     for rule in map(mapping, sequence(spec.get("rules"))):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from generator.k8s.identity import effective_namespace
 from generator.graph import model
 from generator.lint.index import matches, mapping, sequence
 from generator.manifests import Manifest
@@ -59,7 +60,7 @@ def _types(policy: Manifest) -> set[str]:
 
 def _selects(policy: Manifest, workload: model.Workload) -> bool:
     spec = mapping(policy.data.get("spec"))
-    return (policy.namespace or "default") == workload.namespace and matches(
+    return effective_namespace(policy.namespace) == workload.namespace and matches(
         workload.labels, spec.get("podSelector")
     )
 
@@ -123,7 +124,7 @@ def _peer_matches(
         if "namespaceSelector" in peer:
             in_namespace = matches(labels.get(other.namespace, {}), peer["namespaceSelector"])
         else:
-            in_namespace = other.namespace == (policy.namespace or "default")
+            in_namespace = other.namespace == effective_namespace(policy.namespace)
         if in_namespace and ("podSelector" not in peer or matches(other.labels, peer["podSelector"])):
             return True
     return False

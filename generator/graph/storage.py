@@ -5,6 +5,7 @@ from __future__ import annotations
 from math import ceil
 from typing import Any
 
+from generator.k8s.identity import effective_namespace
 from generator.graph import model
 from generator.lint.index import Index, dig, mapping, sequence
 from generator.lint.syntax import quantity
@@ -45,11 +46,11 @@ def claims(index: Index, workloads: list[model.Workload]) -> list[model.Claim]:
         return tuple(sorted({w.key for w in workloads if w.namespace == namespace and any(m.claim == name for m in w.mounts)}))
 
     claims = [
-        _claim(m.namespace or "default", m.name, mapping(m.data.get("spec")), users(m.namespace or "default", m.name), False)
+        _claim(effective_namespace(m.namespace), m.name, mapping(m.data.get("spec")), users(effective_namespace(m.namespace), m.name), False)
         for m in index.of_kind("PersistentVolumeClaim")
     ]
     for manifest in index.of_kind("StatefulSet"):
-        namespace = manifest.namespace or "default"
+        namespace = effective_namespace(manifest.namespace)
         replicas = dig(manifest.data, "spec", "replicas")
         for template in sequence(dig(manifest.data, "spec", "volumeClaimTemplates")):
             for ordinal in range(replicas if isinstance(replicas, int) else 1):

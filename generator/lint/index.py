@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.addons import Addons
+from generator.k8s import scope
+from generator.k8s.scope import CRD_KIND, Scope
+from generator.k8s.identity import effective_namespace
 from generator.manifests import Manifest
 
 Path = tuple[str | int, ...]
@@ -31,29 +34,15 @@ POD_TEMPLATE_PATHS: dict[str, Path] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 
-CLUSTER_SCOPED = frozenset(
-    {
-        "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole",
-        "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "IngressClass",
-        "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment", "APIService",
-        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "PodSecurityPolicy",
-        "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration",
-        "ClusterIssuer", "VolumeSnapshotClass", "VolumeSnapshotContent", "DeviceClass",
-        "StorageVersionMigration", "IPAddress", "ServiceCIDR",
-    }
-)  # fmt: skip
 
 # Namespaces every cluster has, so referring to them needs no Namespace object.
 BUILTIN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
 
-def namespace_of(manifest: Manifest) -> str:
+def namespace_of(manifest: Manifest, kinds: Scope | None = None) -> str:
     """The namespace an object lands in ("" for cluster-scoped kinds, default if unset)."""
-    if manifest.kind in CLUSTER_SCOPED:
-        return ""
-    return manifest.namespace or "default"
+    kinds = kinds or scope.default()
+    return effective_namespace(manifest.namespace, kinds.is_cluster_scoped(manifest.kind))
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -159,13 +148,16 @@ class Index:
     )
     known_namespaces: set[str] = field(default_factory=set)
     addons: Addons | None = None  # the env's add-ons, when a project declares them
+    scope: Scope = field(default_factory=scope.default)
+    """Cluster-scoped kinds: the built-in list plus what the set's own CRDs declare."""
     _selected: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, manifests: list[Manifest], addons: Addons | None = None) -> Index:
-        index = cls(manifests, addons=addons)
+        crds = (m.data for m in manifests if m.kind == CRD_KIND)
+        index = cls(manifests, addons=addons, scope=scope.default().with_crds(crds))
         for manifest in manifests:
-            namespace = namespace_of(manifest)
+            namespace = index.namespace_of(manifest)
             key = (manifest.kind, namespace, manifest.name)
             index.named.setdefault(key, manifest)
             index.by_kind[manifest.kind].append(manifest)
@@ -184,6 +176,9 @@ class Index:
         self.pods_by_ns[pod.namespace].append(pod)
         for key, value in pod.labels.items():
             self._by_label[(pod.namespace, str(key), str(value))].append(pod)
+
+    def namespace_of(self, manifest: Manifest) -> str:
+        return namespace_of(manifest, self.scope)
 
     def get(self, kind: str, namespace: str, name: str) -> Manifest | None:
         return self.named.get((kind, namespace, name))

@@ -11,15 +11,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from generator.k8s.identity import ObjectId, group_of
 from generator.lint import syntax
 from generator.lint.index import (
     BUILTIN_NAMESPACES,
-    CLUSTER_SCOPED,
     Index,
     Path,
     dig,
     mapping,
-    namespace_of,
     sequence,
 )
 from generator.lint.registry import Hit
@@ -92,17 +91,16 @@ def label_syntax(index: Index) -> Iterator[Hit]:
                 )
 
 
-def _group(api_version: str) -> str:
-    return api_version.rpartition("/")[0] if "/" in api_version else ""
-
-
 def duplicate_object(index: Index) -> Iterator[Hit]:
-    seen: dict[tuple[str, str, str, str], list[Manifest]] = defaultdict(list)
+    seen: dict[ObjectId, list[Manifest]] = defaultdict(list)
     for manifest in index.manifests:
-        key = (_group(manifest.api_version), manifest.kind, namespace_of(manifest), manifest.name)
+        key = ObjectId(
+            group_of(manifest.api_version), manifest.kind, index.namespace_of(manifest), manifest.name
+        )
         if manifest.name:
             seen[key].append(manifest)
-    for (_, kind, namespace, name), copies in seen.items():
+    for key, copies in seen.items():
+        kind, namespace, name = key.kind, key.namespace, key.name
         first = copies[0]
         for copy in copies[1:]:
             where = f" in namespace {namespace}" if namespace else ""
@@ -120,7 +118,7 @@ def namespace_missing(index: Index) -> Iterator[Hit]:
         return
     for manifest in index.manifests:
         namespace: Any = manifest.namespace
-        if manifest.kind in CLUSTER_SCOPED or not namespace:
+        if index.scope.is_cluster_scoped(manifest.kind) or not namespace:
             continue
         if namespace not in created and namespace not in BUILTIN_NAMESPACES:
             yield Hit(

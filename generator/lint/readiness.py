@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from generator import schemas
 from generator.addons import Addon, Addons, crd_name
-from generator.lint.index import BUILTIN_NAMESPACES, CLUSTER_SCOPED, Index, Path, dig, mapping, sequence
+from generator.lint.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
 from generator.manifests import Manifest
 
@@ -67,7 +67,7 @@ def _namespaces(index: Index, addons: Addons) -> Iterator[Hit]:
     created = {m.name for m in index.of_kind("Namespace")} | BUILTIN_NAMESPACES
     for manifest in index.manifests:
         namespace = manifest.namespace
-        if manifest.kind in CLUSTER_SCOPED or not namespace or namespace in created:
+        if index.scope.is_cluster_scoped(manifest.kind) or not namespace or namespace in created:
             continue
         if addons.provides("namespaces", namespace) is None:
             yield Hit(

@@ -31,7 +31,6 @@ class Config:
     name_prefix_skip: tuple[Gvk, ...]
     replicas: tuple[FieldSpec, ...]
     images: tuple[FieldSpec, ...]
-    cluster_scoped: frozenset[str]
     name_references: tuple[NameRef, ...]
 
     @property
@@ -69,6 +68,5 @@ def config() -> Config:
         ),
         replicas=_specs(data["replicas"]),
         images=tuple(replace(spec, create=False) for spec in _specs(data["images"])),
-        cluster_scoped=frozenset(data["clusterScoped"]),
         name_references=refs,
     )

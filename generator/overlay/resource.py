@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import CmgenError
-from generator.overlay.config import config
+from generator.k8s import scope
+from generator.k8s.identity import ObjectId, effective_namespace
 from generator.overlay.gvk import Gvk
 
 
@@ -27,7 +28,13 @@ class ResId:
 
     @property
     def effective_namespace(self) -> str:
-        return self.namespace or "default"
+        return effective_namespace(self.namespace)
+
+    @property
+    def key(self) -> ObjectId:
+        """Kustomize's identity: the core id with the version, in the effective namespace."""
+        gvk = self.gvk
+        return ObjectId(gvk.group, gvk.kind, self.effective_namespace, self.name, gvk.version)
 
     def __str__(self) -> str:
         where = f" in namespace {self.namespace}" if self.namespace else ""
@@ -41,7 +48,7 @@ def res_id(data: dict[str, Any]) -> ResId:
 
 
 def is_cluster_scoped(gvk: Gvk) -> bool:
-    return gvk.kind in config().cluster_scoped
+    return scope.kustomize().is_cluster_scoped(gvk.kind)
 
 
 @dataclass
@@ -104,11 +111,10 @@ class Resource:
 
 def check_unique(resources: list[Resource], what: str) -> None:
     """Two objects with one kind, name and namespace: Kustomize refuses, so do we."""
-    seen: dict[tuple[str, ...], Resource] = {}
+    seen: dict[ObjectId, Resource] = {}
     for resource in resources:
         rid = resource.current
-        key = (rid.gvk.group, rid.gvk.version, rid.gvk.kind, rid.name, rid.effective_namespace)
-        first = seen.setdefault(key, resource)
+        first = seen.setdefault(rid.key, resource)
         if first is not resource:
             file, line = resource.where
             raise CmgenError(
