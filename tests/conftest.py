@@ -111,6 +111,20 @@ def project_dir(tmp_path: Path) -> Path:
     return target
 
 
+PROJECT_INPUTS = ("cmgen.yaml", "templates", "values", "overlays", "crds")  # CloudMart's inputs
+
+
+def copy_repo_project(target: Path, *extra: str) -> Path:
+    """A copy of this repository's project: its inputs (``PROJECT_INPUTS``) and ``extra``
+    (e.g. ``"out"``), into ``target``, which may exist. One list, so a new input folder
+    (crds/ was one) reaches every test that copies the project."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in (*PROJECT_INPUTS, *extra):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+    return target
+
+
 def snapshot(root: Path) -> dict[str, object]:
     """Every entry under ``root``: file bytes and mode, symlink targets, folders."""
     found: dict[str, object] = {}

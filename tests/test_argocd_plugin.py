@@ -20,10 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, snapshot
+from tests.conftest import REPO, copy_repo_project, snapshot
 
 CMP = REPO / "deploy" / "argocd-cmp"
-PROJECT_FILES = ["cmgen.yaml", "templates", "values", "overlays", "crds"]
 KUBECTL = Path(sys.executable).parent / "kubectl"
 
 
@@ -60,12 +59,7 @@ def checkout(tmp_path: Path) -> Path:
     """A read-only checkout of a repository whose app path ``platform/`` is CloudMart."""
     app = tmp_path / "repo" / "platform"
     app.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, app / name)
-        else:
-            shutil.copy2(source, app / name)
+    copy_repo_project(app)
     _read_only(tmp_path / "repo")
     yield app
     for path in [tmp_path / "repo", *(tmp_path / "repo").rglob("*")]:

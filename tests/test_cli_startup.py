@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, cmgen, snapshot
+from tests.conftest import REPO, cmgen, copy_repo_project, snapshot
 
 _RUN = """
 import atexit, json, sys
@@ -65,11 +64,7 @@ def test_a_check_of_unchanged_inputs_loads_no_stage(tmp_path: Path) -> None:
 
 
 def _copy_of_this_project(root: Path) -> Path:
-    root.mkdir()
-    for name in ("cmgen.yaml", "templates", "values", "overlays", "crds", "out"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    return root
+    return copy_repo_project(root, "out")
 
 
 def test_a_render_of_unchanged_inputs_draws_no_chart(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ a box, legends name only what is drawn, axes end at the data. Measured on the dr
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from generator.docs import charts
 from generator.graph import view
 from generator.pipeline import Build
 from generator.project import Project
-from tests.conftest import REPO
+from tests.conftest import copy_repo_project
 
 EPSILON = 0.5  # pixels: touching is not overlapping
 
@@ -66,10 +65,7 @@ PLATFORMS = {"minikube": (), "kind": (), "prod": (), "generated": GENERATED}
 
 def copy_project(root: Path) -> Project:
     """A copy of the repo's project (its inputs, not its out/)."""
-    for part in ("templates", "values", "overlays", "crds"):
-        shutil.copytree(REPO / part, root / part)
-    shutil.copy(REPO / "cmgen.yaml", root / "cmgen.yaml")
-    return Project.load(root)
+    return Project.load(copy_repo_project(root))
 
 
 def generated_project(root: Path) -> Project:

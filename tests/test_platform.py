@@ -4,7 +4,6 @@ kubernetes-validate (strict, official schemas), yamllint, and the tutorial's req
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from yamllint import linter
 from generator import pipeline
 from generator.errors import CmgenError
 from generator.project import Project
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_repo_project
 
 ENVS = Project.load(REPO).envs()
 REQUIRED = [
@@ -158,9 +157,7 @@ def test_minikube_fits_a_default_two_cpu_minikube(repo_project: Project) -> None
 
 
 def _copy_project(target: Path) -> None:
-    for name in ("cmgen.yaml", "values", "templates", "overlays", "crds"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+    copy_repo_project(target)
 
 
 def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
