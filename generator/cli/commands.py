@@ -119,10 +119,13 @@ def check_command(
     options = Options(kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas)
     names = select_envs(current, env, all_envs)
     forget_renderers()
-    stored = {} if no_cache else {name: _stored(current, name, options) for name in names}
+    from generator import buildcache
+
+    digests = {name: buildcache.key(current, name, options) for name in names}  # once per env
+    stored = {} if no_cache else {name: _stored(current, name, digests[name]) for name in names}
     missed = [name for name in names if stored.get(name) is None]
-    job = functools.partial(check_env, current, options)
-    outcomes = parallel.run(job, missed, _jobs(jobs), ["generator.pipeline", "generator.drift"])
+    job = functools.partial(check_env, current, options, digests)
+    outcomes = parallel.run(job, missed, jobs_or_default(jobs), ["generator.pipeline", "generator.drift"])
     built = {outcome.env: outcome for outcome in outcomes}
     findings: list[Finding] = []
     for name in names:
@@ -138,28 +141,30 @@ def check_command(
     print(f"cmgen: {len(names)} env(s) in sync")
 
 
-def _jobs(jobs: int | None) -> int:
+def jobs_or_default(jobs: int | None) -> int:
+    """``-j N``, else the CPUs this process may run on."""
     return parallel.default_jobs() if jobs is None else jobs
 
 
-def _stored(current: Project, env: str, options: Options) -> list[Finding] | None:
-    """The stored findings when the inputs are those of a stored build and the tree on disk
-    is what that build wrote (``buildcache``); None when the env must be built."""
+def _stored(current: Project, env: str, digest: str | None) -> list[Finding] | None:
+    """The stored findings when the inputs (their key: ``digest``) are those of a stored
+    build and the tree on disk is what that build wrote (``buildcache``); None when the env
+    must be built."""
     from generator import buildcache, drift
 
-    entry = buildcache.lookup(buildcache.key(current, env, options))
+    entry = buildcache.lookup(digest)
     if entry is not None and drift.in_sync(current.output(env), entry.files):
         return entry.findings
     return None
 
 
-def check_env(current: Project, options: Options, env: str) -> list[Finding]:
-    """One env's findings from a full build (stored in the build cache)."""
+def check_env(current: Project, options: Options, digests: dict[str, str | None], env: str) -> list[Finding]:
+    """One env's findings from a full build, stored in the build cache under ``digests[env]``,
+    the key of its inputs computed before any build ran."""
     from generator import buildcache, drift
 
-    digest = buildcache.key(current, env, options)
     build = build_env(current, env, options)
-    buildcache.store(digest, current, env, options, build)
+    buildcache.store(digests[env], current, env, options, build)
     fix = PRECOMMIT_FIX if os.environ.get("PRE_COMMIT") == "1" else ""
     return [*build.findings, *drift.findings(build, drift.compare(build), current, fix)]
 

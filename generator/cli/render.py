@@ -22,6 +22,7 @@ from generator.cli.commands import (
     RequireSchemasOption,
     build_env,
     forget_renderers,
+    jobs_or_default,
     unchanged,
     report_findings,
     select_envs,
@@ -112,36 +113,39 @@ def render_command(
     if stdout:
         _print(current, names[0], options, show_only)
         return
-    stored = _stored(current, names, options)
-    job = functools.partial(render_env, current, options)
+    from generator import buildcache
+
+    digests = {name: buildcache.key(current, name, options) for name in names}  # once per env
+    stored = _stored(current, names, options, digests)
+    job = functools.partial(render_env, current, options, digests)
     missed = [name for name in names if name not in stored]
-    jobs_now = parallel.default_jobs() if jobs is None else jobs
-    built = {outcome.env: outcome for outcome in parallel.run(job, missed, jobs_now, ["generator.pipeline"])}
+    outcomes_now = parallel.run(job, missed, jobs_or_default(jobs), ["generator.pipeline"])
+    built = {outcome.env: outcome for outcome in outcomes_now}
     outcomes = [built.get(name) or parallel.Outcome(name, result=stored[name]) for name in names]
     _write(current, outcomes, refuse_mass_removal=not allow_removals)
 
 
-def _stored(current: Project, names: list[str], options: Options) -> dict[str, Rendered]:
+def _stored(
+    current: Project, names: list[str], options: Options, digests: dict[str, str | None]
+) -> dict[str, Rendered]:
     """The envs whose tree and record hold exactly what a stored build of the same inputs
     wrote (``commands.unchanged``): rendering them would change nothing, so they are not
     built; their findings come from the store."""
-    from generator import buildcache
-
     found = {}
     for name in names:
-        entry = unchanged(current, name, options, buildcache.key(current, name, options))
+        entry = unchanged(current, name, options, digests[name])
         if entry is not None:
             found[name] = Rendered(entry.target, {}, entry.findings, unchanged=len(entry.files))
     return found
 
 
-def render_env(current: Project, options: Options, env: str) -> Rendered:
-    """One env's build (stored in the build cache), as plain data a process can return."""
+def render_env(current: Project, options: Options, digests: dict[str, str | None], env: str) -> Rendered:
+    """One env's build, stored in the build cache under ``digests[env]`` (the key of its
+    inputs computed before any build ran), as plain data a process can return."""
     from generator import buildcache
 
-    digest = buildcache.key(current, env, options)
     build = build_env(current, env, options)
-    buildcache.store(digest, current, env, options, build)
+    buildcache.store(digests[env], current, env, options, build)
     from generator import write  # a chart whose file on disk has the same source is kept, not drawn
 
     reused = write.reused(build.target, build.files)
