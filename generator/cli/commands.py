@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -19,7 +19,7 @@ from generator.cli.app import BAD_INPUT, FINDINGS, OK, ProjectOption, command, p
 from generator.errors import CmgenError
 from generator.findings import NO_SCHEMA, Finding, has_errors
 from generator.options import Options
-from generator.project import OutputTarget, Project
+from generator.project import Project
 
 if TYPE_CHECKING:
     from generator import pipeline, render
@@ -55,28 +55,6 @@ def envs(project_dir: Path | None = ProjectOption) -> None:
     """List the environments, one per line, name first."""
     for name in project(project_dir).envs():
         print(name)
-
-
-class Unchanged(NamedTuple):  # not a dataclass: creating one costs ~0.7 ms at every start
-    """An env whose inputs are those of a stored build (``buildcache``) that its tree and
-    cmgen's record hold exactly: rendering it would write nothing, so it is not built."""
-
-    env: str
-    target: OutputTarget
-    files: dict[str, tuple[str, bool]]
-    findings: list[Finding]
-
-
-def unchanged(current: Project, env: str, options: Options, digest: str | None) -> Unchanged | None:
-    from generator import buildcache, drift, write
-
-    entry = buildcache.lookup(digest)
-    if entry is None:
-        return None
-    target = current.output(env, options.out, options.out_per_env)
-    if not (drift.in_sync(target, entry.files) and write.settled(target, entry.files)):
-        return None
-    return Unchanged(env, target, entry.files, entry.findings)
 
 
 @command("init")

@@ -23,7 +23,6 @@ from generator.cli.commands import (
     build_env,
     forget_renderers,
     jobs_or_default,
-    unchanged,
     report_findings,
     select_envs,
 )
@@ -129,13 +128,18 @@ def _stored(
     current: Project, names: list[str], options: Options, digests: dict[str, str | None]
 ) -> dict[str, Rendered]:
     """The envs whose tree and record hold exactly what a stored build of the same inputs
-    wrote (``commands.unchanged``): rendering them would change nothing, so they are not
+    wrote : rendering them would change nothing, so they are not
     built; their findings come from the store."""
+    from generator import buildcache, drift, write
+
     found = {}
     for name in names:
-        entry = unchanged(current, name, options, digests[name])
-        if entry is not None:
-            found[name] = Rendered(entry.target, {}, entry.findings, unchanged=len(entry.files))
+        entry = buildcache.lookup(digests[name])
+        if entry is None:
+            continue
+        target = current.output(name, options.out, options.out_per_env)
+        if drift.in_sync(target, entry.files) and write.settled(target, entry.files):
+            found[name] = Rendered(target, {}, entry.findings, unchanged=len(entry.files))
     return found
 
 
