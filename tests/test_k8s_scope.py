@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator import schemas, yamlio
+from generator import yamlio
+from generator.k8s import schemas
 from generator.k8s import scope
 from generator.lint.index import namespace_of
 from generator.manifests import from_text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator import schemas
+from generator.k8s import schemas
 from generator.addons import Addon, Addons, crd_name
 from generator.lint.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit

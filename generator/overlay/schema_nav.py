@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator import schemas
+from generator.k8s import schemas
 
 Schema = dict[str, Any] | None
 

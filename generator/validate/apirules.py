@@ -30,7 +30,7 @@ import binascii
 import re
 from typing import Any
 
-from generator.explain import json_path
+from generator.validate.explain import json_path
 from generator.findings import Finding
 from generator.manifests import Manifest
 

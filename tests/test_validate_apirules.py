@@ -3,7 +3,7 @@
 Each rule is shown to fire on a file given to ``cmgen validate``, and inside a render
 through values, ``--set`` and an overlay; each limit is also shown to be allowed exactly
 at its value. The limits are Kubernetes' own, typed in here from its Go sources (named
-in ``generator/apirules.py``), not read from cmgen.
+in ``generator/validate/apirules.py``), not read from cmgen.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Kubernetes APIs that were removed, and what replaces them (data in ``data/removed_apis.yaml``)."""
+"""Kubernetes APIs that were removed, and what replaces them (data in ``removed_apis.yaml`` beside this module)."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def removed_groups() -> frozenset[str]:
 
 @cache
 def _table() -> dict[tuple[str, str], RemovedApi]:
-    path = Path(__file__).parent / "data" / _DATA
-    entries = yamlio.load_one(yamlio.read_text(path), f"generator/data/{_DATA}")
+    path = Path(__file__).parent / _DATA
+    entries = yamlio.load_one(yamlio.read_text(path), f"generator/validate/{_DATA}")
     table: dict[tuple[str, str], RemovedApi] = {}
     for entry in entries:
         for kind in entry["kinds"]:

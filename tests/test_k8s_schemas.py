@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from generator import schemas
+from generator.k8s import schemas
 from generator.errors import CmgenError
 from tests.conftest import cmgen
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import deprecations, schemas
+from generator.k8s import schemas
+from generator.validate import deprecations
 from generator.project import DEFAULT_KUBE_VERSION
 
 

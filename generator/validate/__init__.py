@@ -5,13 +5,13 @@ Which schema an object gets, in order:
 1. the Kubernetes kind of that ``apiVersion``/``kind`` in the chosen Kubernetes version;
 2. a served version of a CRD (``crd_paths``, then CRDs in ``manifests`` themselves);
 3. none. Then it is an error (rule ``unknown-api``) when the API belongs to Kubernetes or
-   to a known CRD: a removed API names its replacement (``data/removed_apis.yaml``), an
+   to a known CRD: a removed API names its replacement (``removed_apis.yaml``), an
    unserved CRD version names the served ones. Otherwise the object is a custom resource
    whose CRD was not given: it is *skipped* and reported as an ``info`` finding (rule
    ``no-schema``), or as an ``error`` with ``require_schemas``.
 
 Rule ``api-server`` reports what the API server's own validation rejects although the
-schema allows it (``generator.apirules``): replicas, ports, sizes, label values.
+schema allows it (``generator.validate.apirules``): replicas, ports, sizes, label values.
 
 Rule ``schema`` reports what the schema rejects: wrong types, unknown fields (strict),
 missing required fields, a missing ``apiVersion`` or ``kind``. Each finding is located at
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import apirules, crds, deprecations, schemas, validators
-from generator.explain import json_path, show
+from generator.k8s import schemas
+from generator.validate import apirules, crds, deprecations, validators
+from generator.validate.explain import json_path, show
 from generator.findings import NO_SCHEMA, Finding, Severity, has_errors
 from generator.k8s.identity import group_of
 from generator.manifests import Manifest

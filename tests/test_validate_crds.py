@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import crds, manifests
+from generator import manifests
+from generator.validate import crds
 from generator.errors import CmgenError
 
 CRD = """\

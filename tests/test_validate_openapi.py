@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from generator.openapi import to_json_schema
+from generator.validate.openapi import to_json_schema
 
 
 def test_properties_make_an_object_strict() -> None:

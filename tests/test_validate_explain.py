@@ -4,7 +4,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from generator.explain import Violation, best_match, json_path, show, violations
+from generator.validate.explain import Violation, best_match, json_path, show, violations
 
 
 def _violations(schema: dict[str, Any], instance: Any) -> list[Violation]:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import crds, manifests, validators
+from generator import manifests
+from generator.validate import crds, validators
 from generator.errors import CmgenError
 
 DEPLOYMENT = "io.k8s.api.apps.v1.Deployment"

@@ -22,7 +22,7 @@ from generator import manifests as manifests_
 from generator.errors import CmgenError
 from generator.k8s.identity import group_of
 from generator.manifests import Manifest
-from generator.openapi import to_json_schema
+from generator.validate.openapi import to_json_schema
 
 CRD_API_VERSION = "apiextensions.k8s.io/v1"
 CRD_KIND = "CustomResourceDefinition"
@@ -40,7 +40,7 @@ class CrdVersion:
     openapi: dict[str, Any] | None
     file: str
     line: int
-    # Compiled validators per Kubernetes version, filled by ``generator.validators``.
+    # Compiled validators per Kubernetes version, filled by ``generator.validate.validators``.
     compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -1,7 +1,7 @@
 """Compiled validators: one per Kubernetes version and kind, built once per process.
 
 The hot path is ``jsonschema_rs`` (``is_valid``); only an invalid object is walked again
-for its errors, which ``generator.explain`` turns into messages.
+for its errors, which ``generator.validate.explain`` turns into messages.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from generator import explain, schemas
-from generator.crds import CrdVersion
+from generator.k8s import schemas
+from generator.validate import explain
+from generator.validate.crds import CrdVersion
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.manifests import Manifest
