@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from generator import pngmeta
 from generator.findings import Finding
 from generator.project import JOURNAL_FILE, OutputTarget, Project
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 if TYPE_CHECKING:
     from generator.pipeline import Build  # drift alone (in_sync) must not load the pipeline

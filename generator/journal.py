@@ -30,7 +30,7 @@ from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE
 
 if TYPE_CHECKING:
-    from generator.write import OutputFile
+    from generator.outputs import OutputFile
 
 SYMLINK_REFUSED = "refusing to write through a symlink: it could point outside the output folder"
 

@@ -20,7 +20,7 @@ from generator.k8s.identity import ObjectId
 from generator.manifests import Manifest, Source
 from generator.options import Options
 from generator.project import OutputTarget, Project
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 
 @dataclass

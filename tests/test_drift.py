@@ -9,7 +9,7 @@ import pytest
 from generator import drift, pipeline, pngmeta
 from generator.pipeline import Build
 from generator.project import OutputTarget, Project
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 from tests.test_pngmeta import png
 
 def _build(project_dir: Path) -> tuple[Project, pipeline.Build]:

@@ -18,7 +18,7 @@ import pytest
 from generator import write
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, OutputTarget
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 from tests.conftest import REPO, cmgen, snapshot
 

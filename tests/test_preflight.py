@@ -12,7 +12,7 @@ import pytest
 from generator import preflight, write
 from generator.errors import CmgenError
 from generator.project import OutputTarget
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from generator import pngmeta, write
 from generator.errors import CmgenError
 from generator.project import JOURNAL_FILE, STAGING_DIR, STATE_FILE, OutputTarget
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 from tests.conftest import snapshot
 

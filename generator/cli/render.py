@@ -32,7 +32,7 @@ from generator.options import Options
 from generator.project import JOURNAL_FILE, OutputTarget, Project
 
 if TYPE_CHECKING:
-    from generator.write import OutputFile
+    from generator.outputs import OutputFile
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Rendered:
     unchanged: int = 0  # replayed from the build cache: this many files, none to write
 
     def output_files(self) -> dict[str, OutputFile]:
-        from generator.write import OutputFile
+        from generator.outputs import OutputFile
 
         return {name: OutputFile(data, executable) for name, (data, executable) in self.files.items()}
 

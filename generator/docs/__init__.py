@@ -17,7 +17,7 @@ from generator.docs.settings import Settings, settings
 from generator.graph import Graph, build
 from generator.graph.model import Route
 from generator.manifests import Manifest
-from generator.write import OutputFile
+from generator.outputs import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"
 SCREENSHOTS = "docs/screenshots"

@@ -14,7 +14,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from generator.docs.charts import DPI, LINE_H, NODE_W
+from generator.docs.style import DPI, LINE_H, NODE_W
 
 PAD = 0.25  # inches between a box's widest line and its sides
 GAP_X = 1.3  # inches between the boxes of neighbouring columns: links and their labels

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
-from generator.docs.charts import CLASS_COLOURS, COLOURS, DPI, LINKS
+from generator.docs.style import CLASS_COLOURS, COLOURS, DPI, LINKS
 from generator.docs.layout import BAND, Box, Layout, Placer, layout, route
 from generator.graph.model import format_bytes
 
