@@ -37,7 +37,13 @@ def test_label_syntax() -> None:
     bad = deployment()
     bad["metadata"]["labels"] = {"version": 1.0, "-bad": "x"}
     bad["metadata"]["annotations"] = {"a/b/c": "x"}
-    assert len(hits(objects.label_syntax, bad)) == 3
+    assert len(hits(objects.label_syntax, bad)) == 2
+
+
+def test_label_values_are_left_to_the_validate_stage() -> None:
+    bad = deployment()
+    bad["metadata"]["labels"] = {"version": "-v1-"}
+    assert hits(objects.label_syntax, bad) == []
 
 
 def test_duplicate_objects_same_group_kind_namespace_name() -> None:

@@ -168,6 +168,14 @@ def test_a_long_label_value_from_set(project_dir: Path) -> None:
     assert all("IsValidLabelValue" in item[4] for item in found)
 
 
+def test_a_bad_label_value_is_reported_once_by_render(project_dir: Path) -> None:
+    # render runs validate and lint; lint's label-syntax leaves label values to this stage.
+    result = cmgen("render", "--env", "dev", "--set", "app.labels.tier=-bad-", project=project_dir)
+    assert result.exit_code == 1, result.output
+    places = re.findall(r"^(\S+:\d+:\d+): error\[", result.stderr, re.MULTILINE)
+    assert places and len(places) == len(set(places)), result.stderr
+
+
 def test_a_configmap_over_1mib_from_set(project_dir: Path) -> None:
     (found,) = _render(project_dir, "--set", "app.message=" + "m" * (1024 * 1024))
     assert found[3] == "ConfigMap/shop-config"

@@ -76,14 +76,14 @@ def _label_maps(manifest: Manifest, template: Path | None) -> Iterator[tuple[Pat
 
 
 def label_syntax(index: Index) -> Iterator[Hit]:
+    """Label keys and annotation keys. Label values are the validate stage's (rule
+    ``api-server``, Kubernetes ``ValidateLabels``): reported once, by the stage that owns them."""
     templates = {id(pod.manifest): pod.template_path for pod in index.pods}
     for manifest in index.manifests:
         for path, what in _label_maps(manifest, templates.get(id(manifest))):
-            for key, value in mapping(dig(manifest.data, *path)).items():
+            for key in mapping(dig(manifest.data, *path)):
                 if problem := syntax.qualified_name(str(key)):
                     yield Hit(manifest, f"{what} key {key!r}: {problem}", (*path, key))
-                elif problem := syntax.label_value(value):
-                    yield Hit(manifest, f"{what} {key}={value!r}: value {problem}", (*path, key))
         for key in mapping(manifest.metadata.get("annotations")):
             if problem := syntax.qualified_name(str(key)):
                 yield Hit(

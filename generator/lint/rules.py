@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
     Rule("name-syntax", "error", "object, container and volume names follow DNS-1123/1035 rules",
          "use lowercase letters, digits and '-' (Services must start with a letter)",
          objects.name_syntax),
-    Rule("label-syntax", "error", "label keys/values and annotation keys are valid",
+    Rule("label-syntax", "error", "label keys and annotation keys are valid (label values: validate, rule api-server)",
          "use [prefix/]name keys and values of at most 63 alphanumerics, '-', '_', '.'",
          objects.label_syntax),
     Rule("selector-mismatch", "error", "workload selector matches its pod template labels",
