@@ -17,7 +17,7 @@ from generator import addons, confine, docs, lint, overlay, progress, render, va
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.k8s.identity import ObjectId
-from generator.manifests import Manifest, Source
+from generator.k8s.objects import Manifest, Source
 from generator.options import Options
 from generator.project import OutputTarget, Project
 from generator.outputs import OutputFile

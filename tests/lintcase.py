@@ -12,9 +12,10 @@ import yaml
 
 from generator.findings import Finding
 from generator.lint import lint
-from generator.lint.index import Index
+from generator.k8s.index import Index
 from generator.lint.registry import Check
-from generator.manifests import Manifest, from_text
+from generator.k8s.objects import Manifest
+from generator.manifests import from_text
 
 
 def load(*objects: dict[str, Any]) -> list[Manifest]:

@@ -12,7 +12,7 @@ import pytest
 from generator import yamlio
 from generator.k8s import schemas
 from generator.k8s import scope
-from generator.lint.index import namespace_of
+from generator.k8s.index import namespace_of
 from generator.manifests import from_text
 from generator.project import Project
 from tests.kustomize_judge import kubectl_path, kustomize_build

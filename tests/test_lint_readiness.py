@@ -11,7 +11,7 @@ import yaml
 
 from generator import addons, lint, pipeline
 from generator.lint import readiness
-from generator.lint.index import Index
+from generator.k8s.index import Index
 from generator.merge import Values
 from generator.options import Options
 from generator.project import Project

@@ -15,10 +15,10 @@ from dataclasses import replace
 from generator.addons import Addons
 from generator.findings import Finding, Skip
 from generator.lint import suppress
-from generator.lint.index import Index
+from generator.k8s.index import Index
 from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
 from generator.lintsettings import RuleSetting
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def lint(

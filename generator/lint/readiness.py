@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from generator.k8s import schemas
 from generator.addons import Addon, Addons, crd_name
-from generator.lint.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
+from generator.k8s.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 _LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
 _SERVICE_NAME = re.compile(rf"(?<![\w.-])(?P<service>{_LABEL})\.(?P<namespace>{_LABEL})\.svc(?:\.cluster\.local)?\b")

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.findings import Severity
-from generator.lint.index import Index, Path
-from generator.manifests import Manifest
+from generator.k8s.index import Index, Path
+from generator.k8s.objects import Manifest
 
 
 @dataclass(frozen=True)

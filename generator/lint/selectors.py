@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Index, dig, mapping, matches, namespace_of, sequence
+from generator.k8s.index import Index, dig, mapping, matches, namespace_of, sequence
 from generator.lint.registry import Hit
 
 _SELECTOR_REQUIRED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")

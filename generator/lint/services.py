@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Index, PodTemplate, dig, mapping, matches, namespace_of, sequence
+from generator.k8s.index import Index, PodTemplate, dig, mapping, matches, namespace_of, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def container_ports(pods: list[PodTemplate]) -> tuple[set[int], set[str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.lint.index import Index, Path, dig, mapping, namespace_of, sequence
+from generator.k8s.index import Index, Path, dig, mapping, namespace_of, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def _claims(index: Index) -> Iterator[tuple[Manifest, str, Path]]:

@@ -21,7 +21,7 @@ from generator import cachedir
 from generator import manifests as manifests_
 from generator.errors import CmgenError
 from generator.k8s.identity import group_of
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 from generator.validate.openapi import to_json_schema
 
 CRD_API_VERSION = "apiextensions.k8s.io/v1"

@@ -1,6 +1,6 @@
-"""The lint index: every lookup a rule needs, built once over the whole manifest set.
+"""The object index: every lookup lint rules and the graph need, built once per manifest set.
 
-Rules never rescan the set per reference: objects are found by ``(kind, namespace, name)``,
+Lookups never rescan the set per reference: objects are found by ``(kind, namespace, name)``,
 pod templates by namespace and by each of their labels, so a selector costs the size of
 its smallest label posting list, not the number of pods (a later issue lints 10,000
 resources).
@@ -16,9 +16,9 @@ from typing import Any
 
 from generator.addons import Addons
 from generator.k8s import scope
-from generator.k8s.scope import CRD_KIND, Scope
 from generator.k8s.identity import effective_namespace
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
+from generator.k8s.scope import CRD_KIND, Scope
 
 Path = tuple[str | int, ...]
 

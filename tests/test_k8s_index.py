@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.lintcase import clone, deployment, load, namespace
 
-from generator.lint.index import Index, matches, namespace_of
+from generator.k8s.index import Index, matches, namespace_of
 
 
 def test_pods_are_indexed_per_namespace_and_label() -> None:
