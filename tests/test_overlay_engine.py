@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import CmgenError
-from generator.overlay import OVERLAY_DIR, Placed, apply
+from generator.k8s.objects import Placed
+from generator.overlay import OVERLAY_DIR, apply
 
 BASE = [
     Placed("k8s-manifests/a.yaml", {"apiVersion": "v1", "kind": "ConfigMap",
@@ -38,6 +39,28 @@ def test_placement_and_no_mutation(tmp_path: Path) -> None:
         ("k8s-manifests/b.yaml", "p-svc"),
         (f"{OVERLAY_DIR}/extra.yaml", "p-sa"),
         (f"{OVERLAY_DIR}/generated.yaml", "p-gen-" + out[3].data["metadata"]["name"][-10:]),
+    ]
+
+
+class Traced:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def trace(self, path: object) -> str:
+        return f"{self.name}:1"
+
+
+def test_each_object_keeps_its_origin_through_renames_and_patches(tmp_path: Path) -> None:
+    kust = write(tmp_path, {
+        "kustomization.yaml": "namePrefix: p-\nnamespace: shop\nresources: [extra.yaml]\n"
+                              "patches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n"
+                              "    metadata: {name: cfg}\n    data: {b: '2'}\n",
+        "extra.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n",
+    })
+    base = [Placed(p.file, p.data, Traced(p.data["metadata"]["name"])) for p in BASE]
+    out = apply(kust, base, "1.35")
+    assert [(p.data["metadata"]["name"], p.origin) for p in out] == [
+        ("p-cfg", base[0].origin), ("p-svc", base[1].origin), ("p-sa", None)
     ]
 
 

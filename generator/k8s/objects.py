@@ -1,8 +1,11 @@
-"""The object type: one Kubernetes object, with the text of the file that holds it.
+"""The object types: one Kubernetes object on its way to a file, and once in it.
 
-Validate, lint, graph and docs work on ``Manifest`` objects. Each remembers its file text,
-so a finding can locate the exact node of a path only when it is reported; ``origin``
-(when cmgen rendered the object) traces a path back to its template line.
+A build parses each rendered object into a ``Placed``: its data, the output file it goes to
+(relative to the env tree) and its ``origin``. The overlay takes and returns ``Placed``
+objects; the dump turns each into a ``Manifest``, which adds the text of the file that
+holds it. Validate, lint, graph and docs work on ``Manifest`` objects: each remembers its
+file text, so a finding can locate the exact node of a path only when it is reported, and
+``origin`` (when cmgen rendered the object) traces a path back to its template line.
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ class Origin(Protocol):
     """Where a rendered object came from: ``trace(path)`` is ``template:line`` or ``""``."""
 
     def trace(self, path: Sequence[str | int]) -> str: ...
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One object and the output file it goes to; ``origin`` is carried through untouched."""
+
+    file: str
+    data: dict[str, Any]
+    origin: Origin | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -15,12 +15,12 @@ folder), generated ConfigMaps and Secrets to ``k8s-manifests/overlay/generated.y
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from generator import yamlio
 from generator.errors import CmgenError
+from generator.k8s.objects import Placed
 from generator.overlay.annotations import Annotations
 from generator.overlay.hasher import content_hash
 
@@ -37,18 +37,6 @@ from generator.overlay.schema_nav import Navigator
 OVERLAY_DIR = "k8s-manifests/overlay"
 
 
-@dataclass(frozen=True)
-class Placed:
-    """One object and the output file (relative to the env tree) it goes to.
-
-    ``source`` is carried through untouched (the pipeline keeps the template origin there).
-    """
-
-    file: str
-    data: dict[str, Any]
-    source: Any = field(default=None, compare=False)
-
-
 class _Transform(Protocol):
     def apply(self, resources: list[Resource]) -> None: ...
 
@@ -62,11 +50,7 @@ def apply(
     """The base objects with the overlay applied; inputs are not changed."""
     kust = load(kustomization, display)
     nav = Navigator(kube_version)
-    resources = []
-    for placed in base:
-        resource = Resource.make(placed.data, placed.file, (placed.file, None))
-        resource.extra["source"] = placed.source
-        resources.append(resource)
+    resources = [Resource.make(p.data, p.file, (p.file, None), p.origin) for p in base]
     for ref in kust.resources:
         resources.extend(_load_resources(ref, kustomization.parent))
     check_unique(resources, "loading the overlay's resources")
@@ -91,7 +75,7 @@ def apply(
     for resource in resources:
         resource.drop_empty_annotations()
     check_unique(resources, "the overlay")
-    return [Placed(resource.file, resource.data, resource.extra.get("source")) for resource in resources]
+    return [Placed(resource.file, resource.data, resource.trace) for resource in resources]
 
 
 def _transforms(kust: Kustomization) -> list[_Transform]:
