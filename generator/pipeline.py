@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
+from generator.k8s import scope
 from generator.k8s.identity import ObjectId
 from generator.k8s.objects import Manifest, Placed, Source
 from generator.options import Options
 from generator.project import OutputTarget, Project
+from generator.validate import crds
 from generator.outputs import OutputFile
 
 
@@ -124,7 +126,11 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    result.findings.extend(lint.lint(result.manifests, project.config.lint, addons=env_addons))
+    # The project's CRDs (cached since validate read them) say which custom kinds have a namespace.
+    known = crds.catalog(crd_paths).scope(scope.default())
+    result.findings.extend(
+        lint.lint(result.manifests, project.config.lint, addons=env_addons, known=known)
+    )
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)

@@ -87,6 +87,11 @@ def test_a_loaded_crd_overrides_the_list() -> None:
     assert scope.crd_scope({"kind": "CustomResourceDefinition", "spec": {}}) is None
 
 
+def test_kinds_set_one_by_one_the_later_winning() -> None:
+    base = scope.Scope(frozenset({"A", "B"}))
+    assert base.with_kinds([("B", False), ("C", True), ("D", True), ("D", False)]).cluster == {"A", "C"}
+
+
 def test_lint_treats_every_cluster_scoped_kind_as_namespaceless() -> None:
     for kind in sorted(scope.builtin() | scope.known_crds()):
         text = f"apiVersion: v1\nkind: {kind}\nmetadata: {{name: x, namespace: shop}}\n"
