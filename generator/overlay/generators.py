@@ -78,7 +78,7 @@ class GeneratorArgs:
             obj["immutable"] = True
         return obj
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         obj = self.build()
         rid = res_id(obj)
         existing = next((r for r in resources if r.origin.gvk.kind == self.kind
@@ -90,8 +90,7 @@ class GeneratorArgs:
                     f"{self.kind} {rid.name!r} already exists: use behavior merge or replace")
             resource = Resource.make(obj, GENERATED_FILE, (self.spot.file, self.spot.line))
             resource.needs_hash = not self.options.disable_hash
-            resources.append(resource)
-            return
+            return [*resources, resource]
         if existing is None:
             raise self.spot.error(
                 f"behavior {self.behavior}: no {self.kind} {rid.name!r} to {self.behavior}")
@@ -110,6 +109,7 @@ class GeneratorArgs:
         if old_meta.get("namespace"):
             meta["namespace"] = old_meta["namespace"]
         existing.data = obj
+        return resources
 
 
 _LINE = 70

@@ -105,13 +105,16 @@ class Resource:
         annotations = self.metadata.get("annotations")
         return annotations if isinstance(annotations, dict) else {}
 
-    def drop_empty_annotations(self) -> None:
-        """Kustomize rewrites the annotations of every object when it removes its build
-        annotations, and an empty or null ``metadata.annotations`` goes (empty labels stay)."""
-        metadata = self.data.get("metadata")
-        if isinstance(metadata, dict) and "annotations" in metadata \
-                and metadata["annotations"] in (None, {}):
-            del metadata["annotations"]
+
+@dataclass(frozen=True)
+class Unique:
+    """Refuse two objects with one id after ``what`` (a step of the engine's list)."""
+
+    what: str
+
+    def apply(self, resources: list[Resource]) -> list[Resource]:
+        check_unique(resources, self.what)
+        return resources
 
 
 def check_unique(resources: list[Resource], what: str) -> None:
