@@ -10,13 +10,13 @@ from pathlib import Path
 
 from generator import yamlio
 from generator.errors import CmgenError
-from generator.k8s.objects import Manifest, Origin, Source
+from generator.k8s.objects import Manifest, Traceable, Source
 from generator.project import STATE_FILE
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
-def from_text(text: str, name: str, origin: Origin | None = None) -> list[Manifest]:
+def from_text(text: str, name: str, origin: Traceable | None = None) -> list[Manifest]:
     """Every object in a YAML stream; a document that is not a mapping is bad input."""
     source = Source(name, text)
     manifests = []

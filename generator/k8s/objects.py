@@ -18,7 +18,7 @@ from generator import yamlio
 from generator.findings import Finding, Severity
 
 
-class Origin(Protocol):
+class Traceable(Protocol):
     """Where a rendered object came from: ``trace(path)`` is ``template:line`` or ``""``."""
 
     def trace(self, path: Sequence[str | int]) -> str: ...
@@ -30,7 +30,7 @@ class Placed:
 
     file: str
     data: dict[str, Any]
-    origin: Origin | None = field(default=None, compare=False)
+    origin: Traceable | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Manifest:
     source: Source
     index: int
     line: int
-    origin: Origin | None = field(default=None, compare=False)
+    origin: Traceable | None = field(default=None, compare=False)
 
     @property
     def kind(self) -> str:

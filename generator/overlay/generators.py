@@ -29,14 +29,16 @@ _OPTIONS = ("labels", "annotations", "disableNameSuffixHash", "immutable")
 
 
 @dataclass(frozen=True)
-class Options:
+class GeneratorOptions:
+    """``generatorOptions`` (and a generator's own ``options``), not the build's options."""
+
     labels: tuple[tuple[str, str], ...] = ()
     annotations: tuple[tuple[str, str], ...] = ()
     disable_hash: bool = False
     immutable: bool = False
 
-    def under(self, glob: Options) -> Options:
-        return Options(
+    def under(self, glob: GeneratorOptions) -> GeneratorOptions:
+        return GeneratorOptions(
             tuple({**dict(glob.labels), **dict(self.labels)}.items()),
             tuple({**dict(glob.annotations), **dict(self.annotations)}.items()),
             self.disable_hash or glob.disable_hash,
@@ -54,7 +56,7 @@ class GeneratorArgs:
     pairs: tuple[tuple[str, str, bool], ...] = field(default=())
     """(key, value, binary): value is text, or base64 when ``binary``."""
     secret_type: str = "Opaque"
-    options: Options = Options()
+    options: GeneratorOptions = GeneratorOptions()
 
     def build(self) -> dict[str, Any]:
         metadata: dict[str, Any] = {"name": self.name}
@@ -123,11 +125,13 @@ def _b64(raw: bytes) -> str:
     return "".join(f"{text[i:i + _LINE]}\n" for i in range(0, len(text), _LINE))
 
 
-def read_options(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Options:
+def read_options(
+    reader: Reader, value: Any, path: tuple[str | int, ...]
+) -> GeneratorOptions:
     if value is None:
-        return Options()
+        return GeneratorOptions()
     body = reader.mapping(value, path, _OPTIONS)
-    return Options(
+    return GeneratorOptions(
         tuple(reader.string_map(body.get("labels", {}), (*path, "labels")).items()),
         tuple(reader.string_map(body.get("annotations", {}), (*path, "annotations")).items()),
         reader.boolean(body.get("disableNameSuffixHash", False), (*path, "disableNameSuffixHash")),
@@ -136,7 +140,7 @@ def read_options(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Opt
 
 
 def read_generator(
-    reader: Reader, value: Any, path: tuple[str | int, ...], kind: str, glob: Options
+    reader: Reader, value: Any, path: tuple[str | int, ...], kind: str, glob: GeneratorOptions
 ) -> GeneratorArgs:
     allowed = ("name", "namespace", "behavior", "literals", "files", "envs", "options")
     body = reader.mapping(value, path, (*allowed, "type") if kind == "Secret" else allowed)

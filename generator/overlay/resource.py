@@ -18,7 +18,7 @@ from typing import Any
 from generator.errors import CmgenError
 from generator.k8s import scope
 from generator.k8s.identity import ObjectId, effective_namespace
-from generator.k8s.objects import Origin
+from generator.k8s.objects import Traceable
 from generator.overlay.gvk import Gvk
 
 
@@ -61,7 +61,7 @@ class Resource:
     needs_hash: bool = False
     where: tuple[str, int | None] = ("", None)
     """Where the object came from, for errors: (file, line)."""
-    trace: Origin | None = None
+    trace: Traceable | None = None
     """The object's template origin, carried to the output untouched."""
     history: list[ResId] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
@@ -70,7 +70,7 @@ class Resource:
 
     @classmethod
     def make(
-        cls, data: dict[str, Any], file: str, where: tuple[str, int | None], trace: Origin | None = None
+        cls, data: dict[str, Any], file: str, where: tuple[str, int | None], trace: Traceable | None = None
     ) -> Resource:
         return cls(copy.deepcopy(data), file, res_id(data), where=where, trace=trace)
 
