@@ -12,9 +12,8 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
-from generator.addons import Addons
 from generator.k8s import scope
 from generator.k8s.identity import effective_namespace
 from generator.k8s.objects import Manifest
@@ -147,19 +146,16 @@ class Index:
         default_factory=lambda: defaultdict(list)
     )
     known_namespaces: set[str] = field(default_factory=set)
-    addons: Addons | None = None  # the env's add-ons, when a project declares them
     scope: Scope = field(default_factory=scope.default)
     """Cluster-scoped kinds: ``known`` plus what the set's own CRDs declare."""
     _selected: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
 
     @classmethod
-    def build(
-        cls, manifests: list[Manifest], addons: Addons | None = None, known: Scope | None = None
-    ) -> Index:
+    def build(cls, manifests: list[Manifest], known: Scope | None = None) -> Self:
         """``known``: the scope before the set's own CRDs (the built-in and well-known kinds,
         plus a project's CRDs); the set's CRDs win over it."""
         crds = (m.data for m in manifests if m.kind == CRD_KIND)
-        index = cls(manifests, addons=addons, scope=(known or scope.default()).with_crds(crds))
+        index = cls(manifests, scope=(known or scope.default()).with_crds(crds))
         for manifest in manifests:
             namespace = index.namespace_of(manifest)
             key = (manifest.kind, namespace, manifest.name)
