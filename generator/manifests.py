@@ -1,92 +1,22 @@
-"""Kubernetes objects as loaded from files or rendered by cmgen, with their source.
+"""Manifests read from files and folders (``cmgen validate`` / ``cmgen lint`` on paths).
 
-Validation and lint work on ``Manifest`` objects. Each remembers its file text, so a
-finding can locate the exact node of a path only when it is reported.
+The object type, ``Manifest``, is the Kubernetes core's (``generator.k8s.objects``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from generator import yamlio
 from generator.errors import CmgenError
-from generator.findings import Finding, Severity
+from generator.k8s.objects import Manifest, Traceable, Source
 from generator.project import STATE_FILE
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass
-class Source:
-    """The text of one file, shared by the manifests it holds."""
-
-    name: str
-    text: str
-
-
-@dataclass
-class Manifest:
-    data: dict[str, Any]
-    source: Source
-    index: int
-    line: int
-    origin: Any = field(default=None, compare=False)
-
-    @property
-    def kind(self) -> str:
-        return str(self.data.get("kind", ""))
-
-    @property
-    def api_version(self) -> str:
-        return str(self.data.get("apiVersion", ""))
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        metadata = self.data.get("metadata")
-        return metadata if isinstance(metadata, dict) else {}
-
-    @property
-    def name(self) -> str:
-        return str(self.metadata.get("name", ""))
-
-    @property
-    def namespace(self) -> str | None:
-        namespace = self.metadata.get("namespace")
-        return None if namespace is None else str(namespace)
-
-    @property
-    def ref(self) -> str:
-        """``Kind/name`` as findings print it."""
-        return f"{self.kind or '?'}/{self.name or '?'}"
-
-    def locate(self, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
-        if not path:
-            return self.line, 1
-        return yamlio.locate(self.source.text, self.index, path, key=key)
-
-    def finding(
-        self,
-        severity: Severity,
-        rule: str,
-        message: str,
-        path: Sequence[str | int] = (),
-        *,
-        key: bool = False,
-        hint: str = "",
-        traced: bool = True,
-    ) -> Finding:
-        """A finding at ``path``; ``traced`` adds the template line it came from, when known."""
-        line, column = self.locate(path, key=key)
-        origin = self.origin.trace(path) if traced and self.origin is not None else ""
-        return Finding(
-            self.source.name, line, column, severity, rule, self.ref, message, hint, origin or ""
-        )
-
-
-def from_text(text: str, name: str, origin: Any = None) -> list[Manifest]:
+def from_text(text: str, name: str, origin: Traceable | None = None) -> list[Manifest]:
     """Every object in a YAML stream; a document that is not a mapping is bad input."""
     source = Source(name, text)
     manifests = []

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
+from generator.k8s import scope
 from generator.k8s.identity import ObjectId
-from generator.manifests import Manifest, Source
+from generator.k8s.objects import Manifest, Placed, Source
 from generator.options import Options
 from generator.project import OutputTarget, Project
+from generator.validate import crds
 from generator.outputs import OutputFile
 
 
@@ -32,18 +33,8 @@ class Build:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class RenderedObject:
-    """An object parsed from a rendered template, and where in that render it sits."""
-
-    file: str
-    data: dict[str, Any]
-    rendered: render.Rendered
-    index: int
-
-
 class Origin:
-    """Traces a path of a rendered object back to its template line."""
+    """Where a rendered object sits in its render: traces a path back to its template line."""
 
     def __init__(self, rendered: render.Rendered, index: int) -> None:
         self.rendered = rendered
@@ -83,7 +74,7 @@ def _build(
     env_addons = addons.load(merged, env)
     target = project.output(env, options.out, options.out_per_env)
     result = Build(env, target)
-    objects: list[RenderedObject] = []
+    placed: list[Placed] = []
     # Templates see the values plus three facts: the env's name, where its tree goes, and the
     # language of the project's docs (cmgen.yaml ``docs: {language: ko}``; "en" by default).
     context = dict(
@@ -96,14 +87,13 @@ def _build(
         observer.advance()
         name = rendered.output.as_posix()
         if rendered.output.suffix in (".yaml", ".yml"):
-            objects.extend(_parse(rendered, project))
+            placed.extend(_parse(rendered, project))
         elif rendered.text.strip():
             result.files[name] = OutputFile(
                 _with_header(rendered, env, project).encode(), rendered.output.suffix == ".sh"
             )
-    _check_unique(objects, project)
+    _check_unique(placed, project)
     observer.stage("overlay")
-    placed = [overlay.Placed(item.file, item.data, Origin(item.rendered, item.index)) for item in objects]
     kustomization = project.overlay(env)
     # Anything at that name is meant as the overlay: a folder or a broken link is an error.
     if options.overlays and (kustomization.exists() or kustomization.is_symlink()):
@@ -111,7 +101,7 @@ def _build(
             placed = overlay.apply(kustomization, placed, project.config.kube_version, project.display)
         except CmgenError as error:
             raise error.within(f"while applying {project.display(kustomization)}") from None
-    by_file: dict[str, list[overlay.Placed]] = {}
+    by_file: dict[str, list[Placed]] = {}
     for item in placed:
         by_file.setdefault(item.file, []).append(item)
     observer.stage("dump", len(by_file))
@@ -124,7 +114,7 @@ def _build(
         for position, item in enumerate(items):
             dumped = yamlio.dump(item.data)
             parts.append(dumped)
-            result.manifests.append(Manifest(item.data, source, position, lines + 1, item.source))
+            result.manifests.append(Manifest(item.data, source, position, lines + 1, item.origin))
             lines += dumped.count("\n")
         source.text = "".join(parts)
         result.files[name] = OutputFile(source.text.encode())
@@ -136,7 +126,11 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    result.findings.extend(lint.lint(result.manifests, project.config.lint, addons=env_addons))
+    # The project's CRDs (cached since validate read them) say which custom kinds have a namespace.
+    known = crds.catalog(crd_paths).scope(scope.default())
+    result.findings.extend(
+        lint.lint(result.manifests, project.config.lint, addons=env_addons, known=known)
+    )
     if options.docs and project.config.docs:
         observer.stage("docs")
         tree = project.display(target.tree)
@@ -147,7 +141,7 @@ def _build(
     return result
 
 
-def _parse(rendered: render.Rendered, project: Project) -> list[RenderedObject]:
+def _parse(rendered: render.Rendered, project: Project) -> list[Placed]:
     try:
         documents = yamlio.load_all(rendered.text, project.display(rendered.template))
     except CmgenError as error:
@@ -166,7 +160,7 @@ def _parse(rendered: render.Rendered, project: Project) -> list[RenderedObject]:
                 *_template_line(rendered, document.line, project),
             )
         objects.append(
-            RenderedObject(rendered.output.as_posix(), document.data, rendered, document.index)
+            Placed(rendered.output.as_posix(), document.data, Origin(rendered, document.index))
         )
     return objects
 
@@ -182,26 +176,28 @@ def _template_line(
     return file, int(number)
 
 
-def _check_unique(objects: list[RenderedObject], project: Project) -> None:
-    seen: dict[ObjectId, RenderedObject] = {}
+def _check_unique(objects: list[Placed], project: Project) -> None:
+    seen: dict[ObjectId, Placed] = {}
     for item in objects:
         metadata = item.data.get("metadata") or {}
         kind = str(item.data.get("kind"))
         name = str(metadata.get("name"))
         first = seen.setdefault(ObjectId.of(item.data), item)
         if first is not item:
-            line, _ = yamlio.locate(item.rendered.text, item.index, ())
+            origin = item.origin
+            assert isinstance(origin, Origin)  # _parse gives every object one
+            line, _ = yamlio.locate(origin.rendered.text, origin.index, ())
             raise CmgenError(
                 f"{kind}/{name} is rendered twice (also in {first.file})",
-                *_template_line(item.rendered, line, project),
+                *_template_line(origin.rendered, line, project),
             )
 
 
-def _template_of(items: list[overlay.Placed], project: Project) -> str:
+def _template_of(items: list[Placed], project: Project) -> str:
     """What a file is generated from: its template, or the env's overlay."""
     for item in items:
-        if isinstance(item.source, Origin):
-            return project.display(item.source.rendered.template)
+        if isinstance(item.origin, Origin):
+            return project.display(item.origin.rendered.template)
     return "the env's overlay"
 
 

@@ -12,9 +12,9 @@ import yaml
 
 from generator.findings import Finding
 from generator.lint import lint
-from generator.lint.index import Index
-from generator.lint.registry import Check
-from generator.manifests import Manifest, from_text
+from generator.k8s.objects import Manifest
+from generator.lint.registry import Check, LintIndex
+from generator.manifests import from_text
 
 
 def load(*objects: dict[str, Any]) -> list[Manifest]:
@@ -23,7 +23,7 @@ def load(*objects: dict[str, Any]) -> list[Manifest]:
 
 def hits(check: Check, *objects: dict[str, Any]) -> list[str]:
     """The messages ``check`` yields over ``objects``."""
-    return [hit.message for hit in check(Index.build(load(*objects)))]
+    return [hit.message for hit in check(LintIndex.build(load(*objects)))]
 
 
 def findings(*objects: dict[str, Any], rule: str | None = None) -> list[Finding]:

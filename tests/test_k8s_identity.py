@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from generator.k8s.identity import ObjectId, effective_namespace, group_of
-from generator.lint.index import namespace_of
+from generator.k8s.index import namespace_of
 from generator.manifests import from_text
 from generator.overlay.resource import res_id
 

@@ -12,7 +12,7 @@ import pytest
 from generator import yamlio
 from generator.k8s import schemas
 from generator.k8s import scope
-from generator.lint.index import namespace_of
+from generator.k8s.index import namespace_of
 from generator.manifests import from_text
 from generator.project import Project
 from tests.kustomize_judge import kubectl_path, kustomize_build
@@ -85,6 +85,11 @@ def test_a_loaded_crd_overrides_the_list() -> None:
     }
     assert scope.default().with_crds([widget, {"kind": "ConfigMap"}]).is_cluster_scoped("W")
     assert scope.crd_scope({"kind": "CustomResourceDefinition", "spec": {}}) is None
+
+
+def test_kinds_set_one_by_one_the_later_winning() -> None:
+    base = scope.Scope(frozenset({"A", "B"}))
+    assert base.with_kinds([("B", False), ("C", True), ("D", True), ("D", False)]).cluster == {"A", "C"}
 
 
 def test_lint_treats_every_cluster_scoped_kind_as_namespaceless() -> None:

@@ -11,7 +11,7 @@ import yaml
 
 from generator import addons, lint, pipeline
 from generator.lint import readiness
-from generator.lint.index import Index
+from generator.lint.registry import LintIndex
 from generator.merge import Values
 from generator.options import Options
 from generator.project import Project
@@ -44,7 +44,8 @@ def monitor(name: str = "x") -> dict[str, Any]:
 
 
 def _hits(monitoring: bool, *objects: dict[str, Any]) -> list[str]:
-    index = Index.build(load(*objects), _addons(monitoring))
+    index = LintIndex.build(load(*objects))
+    index.addons = _addons(monitoring)
     return [f"{hit.manifest.ref}: {hit.message}" for hit in readiness.deploy_readiness(index)]
 
 

@@ -59,7 +59,7 @@ def test_statefulset_service_headless_and_matching() -> None:
 def test_container_ports_collects_names() -> None:
     from tests.lintcase import load
 
-    from generator.lint.index import Index
+    from generator.k8s.index import Index
 
     pod = Index.build(load(deployment())).pods[0]
     assert services.container_ports([pod]) == ({8080}, {"http"})

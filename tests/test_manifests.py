@@ -46,9 +46,3 @@ def test_a_document_that_is_not_a_mapping_is_bad_input() -> None:
     with pytest.raises(CmgenError) as caught:
         from_text("---\n- a\n- b\n", "list.yaml")
     assert str(caught.value.location) == "list.yaml:2:1"
-
-
-def test_findings_locate_the_node_of_a_path() -> None:
-    [manifest] = from_text("---\n" + SERVICE + "spec:\n  ports: [{port: x}]\n", "svc.yaml")
-    finding = manifest.finding("error", "schema", "bad port", ["spec", "ports", 0, "port"])
-    assert (finding.file, finding.line, finding.resource) == ("svc.yaml", 6, "Service/web")

@@ -22,7 +22,8 @@ import yaml
 
 from generator import yamlio
 from generator.errors import CmgenError
-from generator.overlay import Placed, apply
+from generator.k8s.objects import Placed
+from generator.overlay import apply
 from tests.kustomize_judge import KustomizeFailed, assert_same_objects, kubectl_path, kustomize_build, with_base
 from tests.overlay_random import make_case
 

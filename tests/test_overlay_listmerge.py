@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from generator import yamlio
-from generator.overlay import Placed, apply, listmerge
+from generator.k8s.objects import Placed
+from generator.overlay import apply, listmerge
 from tests.kustomize_judge import assert_same_objects, kubectl_path, kustomize_build, with_base
 
 PORTS = ("containerPort", "protocol")

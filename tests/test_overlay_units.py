@@ -6,6 +6,7 @@ import pytest
 
 from generator.errors import CmgenError
 from generator.overlay.fieldspec import FieldSpec, SpecConflict, merge_specs, split_path
+from generator.overlay.generators import GeneratorOptions
 from generator.overlay.gvk import Gvk
 from generator.overlay.hasher import content_hash, go_json
 from generator.overlay.images import Image, image_matches, split_image
@@ -91,3 +92,11 @@ def test_image_rewrite(fields: dict[str, str], image: str, expected: str) -> Non
     entry = Image(**{"name": "nginx", "new_name": "", "new_tag": "", "digest": "",
                      "spot": Spot("k.yaml"), **fields})
     assert entry.rewrite(image) == expected
+
+
+def test_a_generators_own_options_override_the_kustomizations_generator_options() -> None:
+    glob = GeneratorOptions((("a", "g"), ("b", "g")), (("n", "g"),), disable_hash=True)
+    own = GeneratorOptions((("b", "own"),), immutable=True)
+    assert own.under(glob) == GeneratorOptions(
+        (("a", "g"), ("b", "own")), (("n", "g"),), disable_hash=True, immutable=True
+    )

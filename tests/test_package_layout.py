@@ -105,3 +105,17 @@ def test_no_import_cycles_between_cmgen_modules() -> None:
     # the package name, is not a cycle here: ``from generator.validate import explain``
     # names the module generator.validate.explain.
     assert cycles(import_graph()) == []
+
+
+def test_the_kubernetes_core_depends_on_no_stage_and_no_project() -> None:
+    """generator.k8s is what every stage shares (STYLE.md: Kubernetes object knowledge lives
+    once): it may use the YAML module, the error and the finding types, and nothing else."""
+    allowed = {"generator.yamlio", "generator.errors", "generator.findings"}
+    outside = {
+        (module, target)
+        for module, targets in import_graph().items()
+        if module.startswith("generator.k8s")
+        for target in targets
+        if not target.startswith("generator.k8s") and target not in allowed
+    }
+    assert outside == set()

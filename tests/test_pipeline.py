@@ -118,3 +118,48 @@ def test_schema_errors_block_the_render_and_point_at_the_template(project_dir: P
     assert schema[0].origin == "templates/app/bad.yaml.j2:8"
     assert "selectr" in schema[1].message and schema[1].origin == "templates/app/bad.yaml.j2:9"
     assert has_errors(build.findings)
+
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: {plural}.example.com
+spec:
+  group: example.com
+  names: {{kind: {kind}, plural: {plural}, singular: {singular}, listKind: {kind}List}}
+  scope: {scope}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}
+"""
+
+
+# Widget is unknown to cmgen: namespaced unless a CRD says otherwise. ClusterIssuer is in
+# cmgen's list of well-known cluster-scoped CRD kinds; a project's own CRD overrides it.
+@pytest.mark.parametrize("kind, crd_scope, duplicates", [
+    ("Widget", "Cluster", 1), ("ClusterIssuer", "Namespaced", 0),
+])
+def test_the_project_crds_teach_lint_which_kinds_have_a_namespace(
+    project_dir: Path, kind: str, crd_scope: str, duplicates: int
+) -> None:
+    """Two objects named w in two namespaces are one object twice if the project's CRD
+    makes their kind cluster-scoped (the namespace is ignored), two objects if namespaced."""
+    (project_dir / "crds").mkdir()
+    singular = kind.lower()
+    crd = CRD.format(kind=kind, plural=f"{singular}s", singular=singular, scope=crd_scope)
+    (project_dir / "crds" / "crd.yaml").write_text(crd)
+    config = project_dir / "cmgen.yaml"
+    config.write_text(config.read_text().replace("crds: []", "crds: [crds]"))
+    (project_dir / "templates" / "app" / "widgets.yaml.j2").write_text("".join(
+        f"---\napiVersion: example.com/v1\nkind: {kind}\nmetadata:\n  name: w\n  namespace: {ns}\n"
+        for ns in ("a", "b")
+    ))
+    build = pipeline.build(Project.load(project_dir), "dev")
+    found = [f for f in build.findings if f.rule == "duplicate-object"]
+    assert [(f.file, f.line, f.resource, f.severity) for f in found] == [
+        ("out/dev/week3/day3/app/widgets.yaml", 13, f"{kind}/w", "error")
+    ][:duplicates]

@@ -6,6 +6,7 @@ import pytest
 
 from generator import manifests
 from generator.errors import CmgenError
+from generator.k8s.objects import Manifest
 from generator.validate import Report, validate
 
 CASES = Path(__file__).parent / "cases" / "validate"
@@ -71,7 +72,7 @@ def test_every_cloudmart_kind_has_a_valid_example() -> None:
     }
 
 
-def _load(text: str) -> list[manifests.Manifest]:
+def _load(text: str) -> list[Manifest]:
     return manifests.from_text(text, "in.yaml")
 
 

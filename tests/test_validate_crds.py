@@ -7,6 +7,7 @@ import pytest
 from generator import manifests
 from generator.validate import crds
 from generator.errors import CmgenError
+from generator.k8s.scope import Scope
 
 CRD = """\
 apiVersion: apiextensions.k8s.io/v1
@@ -152,3 +153,18 @@ def test_a_changed_crd_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.
     _versions(crd)
     crd.write_text(CRD.replace("served: false", "served: true"))
     assert [v.served for v in _versions(crd)] == [True, True]
+
+
+@pytest.mark.parametrize("declared, cluster", [("Cluster", {"Gadget", "Widget"}), ("Namespaced", {"Gadget"})])
+def test_a_catalog_sets_its_kinds_scope_also_when_read_back_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared: str, cluster: set[str]
+) -> None:
+    monkeypatch.setenv("CMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    crd = tmp_path / "widgets.yaml"
+    crd.write_text(CRD.replace("scope: Namespaced", f"scope: {declared}"))
+    # The base has Widget the other way round: the CRD's scope must win.
+    base = Scope(frozenset({"Gadget", "Widget"} if declared == "Namespaced" else {"Gadget"}))
+    for _ in ("parsed", "from the cache"):
+        crds._file_versions.cache_clear()
+        assert crds.catalog([crd]).scope(base).cluster == cluster
+    assert list((tmp_path / "cache" / "crds").glob("*.json"))

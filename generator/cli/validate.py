@@ -16,7 +16,8 @@ import typer
 from generator import report as formats
 from generator.cli.app import FINDINGS, OK, ProjectOption, command, echo_lines
 from generator.errors import CmgenError
-from generator.manifests import Manifest, load_paths
+from generator.k8s.objects import Manifest
+from generator.manifests import load_paths
 from generator.report import error_dict
 from generator.project import Config, Project
 

@@ -16,7 +16,7 @@ from generator.docs import charts, deploy, plan, report, templating
 from generator.docs.settings import Settings, settings
 from generator.graph import Graph, build
 from generator.graph.model import Route
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 from generator.outputs import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from generator.k8s.identity import effective_namespace
 from generator.addons import Addon, Addons, crd_name
 from generator.k8s import scope
-from generator.lint.index import BUILTIN_NAMESPACES, dig
+from generator.k8s.index import BUILTIN_NAMESPACES, dig
 from generator.lint.readiness import builtin_groups
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 ARGOCD_GROUP = "argoproj.io"

@@ -11,8 +11,8 @@ from typing import Any
 from generator.k8s.identity import effective_namespace
 from generator.graph import database, mesh, model, policy, storage
 from generator.lint.configrefs import external_secrets
-from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
-from generator.manifests import Manifest
+from generator.k8s.index import Index, PodTemplate, dig, mapping, sequence
+from generator.k8s.objects import Manifest
 
 _DNS = re.compile(
     r"(?:(?P<scheme>[a-z]+)://)?(?P<service>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.graph import model
-from generator.lint.index import mapping, sequence
+from generator.k8s.index import mapping, sequence
 
 DEFAULT_PORTS = {"postgres": 5432, "mongodb": 27017}
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from generator.graph import model
-from generator.lint.index import Index, PodTemplate, dig, mapping, sequence
+from generator.k8s.index import Index, PodTemplate, dig, mapping, sequence
 
 _CLUSTER_HOST = re.compile(r"(?:[a-z]+://)?(?P<host>[a-z0-9][-a-z0-9.]*\.svc(?:\.cluster\.local)?)(?::(?P<port>[0-9]+))?")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from generator.k8s.identity import effective_namespace
 from generator.graph import model
-from generator.lint.index import matches, mapping, sequence
-from generator.manifests import Manifest
+from generator.k8s.index import matches, mapping, sequence
+from generator.k8s.objects import Manifest
 
 ANY = ("any",)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from generator.k8s.identity import effective_namespace
 from generator.graph import model
-from generator.lint.index import Index, dig, mapping, sequence
+from generator.k8s.index import Index, dig, mapping, sequence
 from generator.lint.syntax import quantity
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def storage_class(manifest: Manifest) -> model.StorageClass:

@@ -4,7 +4,8 @@
 namespace transformer skips, which cmgen's overlay copies exactly) and the kinds of
 well-known CRDs declared ``spec.scope: Cluster`` (``crds``: cert-manager's ClusterIssuer,
 the snapshot controller's classes and contents), so a manifest set is linted right even
-when its CRDs are not loaded. A CRD that is loaded adds its own kind by its ``spec.scope``.
+when its CRDs are not loaded. A CRD that is loaded (a project's ``crds:``, then a CRD in the
+manifest set) sets its own kind by its ``spec.scope``.
 """
 
 from __future__ import annotations
@@ -59,12 +60,13 @@ class Scope:
 
     def with_crds(self, crds: Iterable[dict[str, Any]]) -> Scope:
         """This scope with each CRD's kind set by its ``spec.scope``."""
+        return self.with_kinds(found for crd in crds if (found := crd_scope(crd)) is not None)
+
+    def with_kinds(self, kinds: Iterable[tuple[str, bool]]) -> Scope:
+        """This scope with each ``(kind, cluster_scoped)`` set as given; later pairs win."""
         cluster = set(self.cluster)
-        for crd in crds:
-            found = crd_scope(crd)
-            if found is not None:
-                kind, is_cluster = found
-                (cluster.add if is_cluster else cluster.discard)(kind)
+        for kind, is_cluster in kinds:
+            (cluster.add if is_cluster else cluster.discard)(kind)
         return Scope(frozenset(cluster))
 
 

@@ -15,20 +15,27 @@ from dataclasses import replace
 from generator.addons import Addons
 from generator.findings import Finding, Skip
 from generator.lint import suppress
-from generator.lint.index import Index
+from generator.k8s.scope import Scope
+from generator.lint.registry import LintIndex
 from generator.lint.rules import BY_ID, RULES, UNSKIPPABLE
 from generator.lintsettings import RuleSetting
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def lint(
-    manifests: list[Manifest], settings: Sequence[RuleSetting] = (), *, addons: Addons | None = None
+    manifests: list[Manifest],
+    settings: Sequence[RuleSetting] = (),
+    *,
+    addons: Addons | None = None,
+    known: Scope | None = None,
 ) -> list[Finding]:
     """``settings``: the project's lint settings (``cmgen.yaml``). ``addons``: the env's
     add-ons (from a project's values); without them the deploy-readiness rule has nothing to
-    check against and stays silent."""
+    check against and stays silent. ``known``: which kinds are cluster-scoped before the
+    set's own CRDs are read (a project's CRDs teach it their kinds' scope)."""
     suppress.check_settings(settings, BY_ID, UNSKIPPABLE)
-    index = Index.build(manifests, addons)
+    index = LintIndex.build(manifests, known)
+    index.addons = addons
     hits = [(rule, hit) for rule in RULES for hit in rule.check(index)]
     # Locating a finding parses its file; grouped by file, each file is parsed once.
     hits.sort(key=lambda pair: pair[1].manifest.source.name)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.lint.index import Index, Path, PodTemplate, dig, mapping, sequence
+from generator.k8s.index import Index, Path, PodTemplate, dig, mapping, sequence
 from generator.lint.registry import Hit
 
 

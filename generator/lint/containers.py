@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.lint import syntax
-from generator.lint.index import Index, Path, dig, mapping, sequence
+from generator.k8s.index import Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def port_name(index: Index) -> Iterator[Hit]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.lint.index import Index, dig, mapping, sequence
+from generator.k8s.index import Index, dig, mapping, sequence
 from generator.lint.registry import Hit
 
 _LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"

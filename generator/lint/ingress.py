@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Index, Path, dig, mapping, namespace_of, sequence
+from generator.k8s.index import Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 NGINX = "nginx.ingress.kubernetes.io/"
 
@@ -37,13 +37,13 @@ def _service_ref(backend: dict[str, Any]) -> tuple[str, Any, Path] | None:
 
 def ingress_backend_service(index: Index) -> Iterator[Hit]:
     for ingress in index.of_kind("Ingress"):
-        namespace = namespace_of(ingress)
+        namespace = index.namespace_of(ingress)
         for backend, path in _backends(ingress):
             ref = _service_ref(backend)
             if ref is None or index.get("Service", namespace, ref[0]) is not None:
                 continue
             elsewhere = sorted(
-                namespace_of(other) for other in index.by_kind_name.get(("Service", ref[0]), [])
+                index.namespace_of(other) for other in index.by_kind_name.get(("Service", ref[0]), [])
             )
             where = (
                 f"; it exists in namespace {', '.join(elsewhere)}, but an Ingress can only "
@@ -62,7 +62,7 @@ def ingress_backend_port(index: Index) -> Iterator[Hit]:
     for ingress in index.of_kind("Ingress"):
         for backend, path in _backends(ingress):
             ref = _service_ref(backend)
-            service = ref and index.get("Service", namespace_of(ingress), ref[0])
+            service = ref and index.get("Service", index.namespace_of(ingress), ref[0])
             if ref is None or service is None or ref[1] is None:
                 continue
             ports = [mapping(port) for port in sequence(dig(service.data, "spec", "ports"))]

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.k8s.identity import ObjectId, group_of
 from generator.lint import syntax
-from generator.lint.index import (
+from generator.k8s.index import (
     BUILTIN_NAMESPACES,
     Index,
     Path,
@@ -22,7 +22,7 @@ from generator.lint.index import (
     sequence,
 )
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 _NAME_RULES: dict[str, Callable[[str], str | None]] = {
     "Namespace": syntax.dns1123_label,

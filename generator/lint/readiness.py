@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 from generator.k8s import schemas
 from generator.addons import Addon, Addons, crd_name
-from generator.lint.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
-from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.index import BUILTIN_NAMESPACES, Index, Path, dig, mapping, sequence
+from generator.lint.registry import Hit, LintIndex
+from generator.k8s.objects import Manifest
 
 _LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
 _SERVICE_NAME = re.compile(rf"(?<![\w.-])(?P<service>{_LABEL})\.(?P<namespace>{_LABEL})\.svc(?:\.cluster\.local)?\b")
@@ -37,7 +37,7 @@ def builtin_groups() -> frozenset[str]:
     return schemas.builtin_groups(schemas.available_versions()[-1])
 
 
-def deploy_readiness(index: Index) -> Iterator[Hit]:
+def deploy_readiness(index: LintIndex) -> Iterator[Hit]:
     addons = index.addons
     if addons is None:
         return

@@ -11,9 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from generator.addons import Addons
 from generator.findings import Severity
-from generator.lint.index import Index, Path
-from generator.manifests import Manifest
+from generator.k8s.index import Index, Path
+from generator.k8s.objects import Manifest
+
+
+@dataclass
+class LintIndex(Index):
+    """The object index, and the env's add-ons (when a project declares them), which the
+    deploy-readiness rule checks the set against."""
+
+    addons: Addons | None = None
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,7 @@ class Hit:
     path: Path = ()
 
 
-Check = Callable[[Index], Iterable[Hit]]
+Check = Callable[[LintIndex], Iterable[Hit]]
 
 
 @dataclass(frozen=True)

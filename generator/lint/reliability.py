@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.lint.index import Index, mapping
+from generator.k8s.index import Index, mapping
 from generator.lint.registry import Hit
 
 _RESOURCES = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")

@@ -24,7 +24,7 @@ from generator.lint import (
     suppress,
     volumes,
 )
-from generator.lint.index import Index
+from generator.k8s.index import Index
 from generator.lint.registry import Hit, Rule
 
 

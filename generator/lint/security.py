@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Container, Index, PodTemplate, dig, mapping, sequence
+from generator.k8s.index import Container, Index, PodTemplate, dig, mapping, sequence
 from generator.lint.registry import Hit
 
 MIN_ID = 10000  # kube-score and checkov CKV_K8S_40: ids below may collide with host users

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Index, dig, mapping, matches, namespace_of, sequence
+from generator.k8s.index import Index, dig, mapping, matches, sequence
 from generator.lint.registry import Hit
 
 _SELECTOR_REQUIRED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
@@ -46,10 +46,10 @@ def hpa_target(index: Index) -> Iterator[Hit]:
     for hpa in index.of_kind("HorizontalPodAutoscaler"):
         target = mapping(dig(hpa.data, "spec", "scaleTargetRef"))
         kind, name = str(target.get("kind", "")), str(target.get("name", ""))
-        if index.get(kind, namespace_of(hpa), name) is None:
+        if index.get(kind, index.namespace_of(hpa), name) is None:
             yield Hit(
                 hpa,
-                f"scaleTargetRef {kind}/{name} is not in namespace {namespace_of(hpa)} of this set",
+                f"scaleTargetRef {kind}/{name} is not in namespace {index.namespace_of(hpa)} of this set",
                 ("spec", "scaleTargetRef"),
             )
 
@@ -59,14 +59,14 @@ def _selected_by(index: Index, kind: str) -> dict[int, list[Any]]:
     field = "podSelector" if kind == "NetworkPolicy" else "selector"
     chosen: dict[int, list[Any]] = {}
     for manifest in index.of_kind(kind):
-        for pod in index.select(namespace_of(manifest), dig(manifest.data, "spec", field)):
+        for pod in index.select(index.namespace_of(manifest), dig(manifest.data, "spec", field)):
             chosen.setdefault(pod.number, []).append(manifest)
     return chosen
 
 
 def pdb_selector(index: Index) -> Iterator[Hit]:
     for pdb in index.of_kind("PodDisruptionBudget"):
-        if not index.select(namespace_of(pdb), dig(pdb.data, "spec", "selector")):
+        if not index.select(index.namespace_of(pdb), dig(pdb.data, "spec", "selector")):
             yield Hit(
                 pdb, "selector matches no pod template in its namespace", ("spec", "selector")
             )
@@ -74,7 +74,7 @@ def pdb_selector(index: Index) -> Iterator[Hit]:
 
 def netpol_selector(index: Index) -> Iterator[Hit]:
     for policy in index.of_kind("NetworkPolicy"):
-        if not index.select(namespace_of(policy), dig(policy.data, "spec", "podSelector")):
+        if not index.select(index.namespace_of(policy), dig(policy.data, "spec", "podSelector")):
             yield Hit(
                 policy,
                 "podSelector matches no pod template in its namespace",

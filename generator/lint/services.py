@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint.index import Index, PodTemplate, dig, mapping, matches, namespace_of, sequence
+from generator.k8s.index import Index, PodTemplate, dig, mapping, matches, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def container_ports(pods: list[PodTemplate]) -> tuple[set[int], set[str]]:
@@ -38,11 +38,11 @@ def service_selector(index: Index) -> Iterator[Hit]:
         selector = _selector(service)
         if not selector or dig(service.data, "spec", "type") == "ExternalName":
             continue
-        if not index.select(namespace_of(service), selector, plain=True):
+        if not index.select(index.namespace_of(service), selector, plain=True):
             yield Hit(
                 service,
                 f"selector {_describe(selector)} matches no pod template in namespace "
-                f"{namespace_of(service)}",
+                f"{index.namespace_of(service)}",
                 ("spec", "selector"),
             )
 
@@ -50,7 +50,7 @@ def service_selector(index: Index) -> Iterator[Hit]:
 def service_target_port(index: Index) -> Iterator[Hit]:
     for service in index.of_kind("Service"):
         selector = _selector(service)
-        pods = index.select(namespace_of(service), selector, plain=True) if selector else []
+        pods = index.select(index.namespace_of(service), selector, plain=True) if selector else []
         if not pods:
             continue
         numbers, names = container_ports(pods)

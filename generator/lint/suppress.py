@@ -33,10 +33,10 @@ from dataclasses import dataclass, replace
 from generator.errors import CmgenError
 from generator.findings import Finding, Override
 from generator.findings import Skip as Skipped
-from generator.lint.index import Index, mapping
+from generator.k8s.index import Index, mapping
 from generator.lintsettings import RuleSetting
 from generator.lint.registry import Hit, Rule
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 PREFIX = "cmgen.io/lint-skip."
 _CHECKOV_KEY = re.compile(r"(checkov|bridgecrew)\.io/skip\d*")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.lint.index import Index, Path, dig, mapping, namespace_of, sequence
+from generator.k8s.index import Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 
 def _claims(index: Index) -> Iterator[tuple[Manifest, str, Path]]:
@@ -59,7 +59,7 @@ def volume_claim(index: Index) -> Iterator[Hit]:
 def pvc_unused(index: Index) -> Iterator[Hit]:
     used = {(namespace, claim) for _, namespace, claim, _ in _claim_volumes(index)}
     for claim in index.of_kind("PersistentVolumeClaim"):
-        if (namespace_of(claim), claim.name) not in used:
+        if (index.namespace_of(claim), claim.name) not in used:
             yield Hit(
                 claim, "no pod template mounts this PersistentVolumeClaim", ("metadata", "name")
             )
@@ -96,7 +96,7 @@ def _stateful_claims(index: Index) -> Iterator[tuple[Manifest, str, Path, str]]:
         if manifest.kind == "StatefulSet":
             template = dig(manifest.data, *path[:3], "metadata", "name")
             yield manifest, str(name or ""), path, f"volumeClaimTemplate {template!r}"
-        elif (namespace_of(manifest), manifest.name) in by_claim:
+        elif (index.namespace_of(manifest), manifest.name) in by_claim:
             yield manifest, str(name or ""), path, "this claim (used by a StatefulSet)"
 
 

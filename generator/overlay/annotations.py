@@ -1,4 +1,5 @@
-"""``commonAnnotations:``: Kustomize's AnnotationsTransformer (metadata and pod templates)."""
+"""``commonAnnotations:``: Kustomize's AnnotationsTransformer (metadata and pod templates);
+and the removal of Kustomize's build annotations, which drops an empty annotations map."""
 
 from __future__ import annotations
 
@@ -13,9 +14,25 @@ from generator.overlay.resource import Resource
 class Annotations:
     pairs: tuple[tuple[str, str], ...]
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         if not self.pairs:
-            return
+            return resources
         specs = config().common_annotations
         for resource in resources:
             set_entries(resource.data, resource.gvk, specs, self.pairs)
+        return resources
+
+
+@dataclass(frozen=True)
+class DropEmptyAnnotations:
+    """Kustomize rewrites the annotations of every object when it removes its build
+    annotations (``RemoveBuildAnnotations``), and an empty or null ``metadata.annotations``
+    goes (empty labels stay)."""
+
+    def apply(self, resources: list[Resource]) -> list[Resource]:
+        for resource in resources:
+            metadata = resource.data.get("metadata")
+            if isinstance(metadata, dict) and "annotations" in metadata \
+                    and metadata["annotations"] in (None, {}):
+                del metadata["annotations"]
+        return resources

@@ -1,7 +1,9 @@
 """The overlay stage: apply one env's kustomization to the rendered base objects.
 
-The order is Kustomize's (``kusttarget.go`` ``accumulateTarget`` and
-``configureBuiltinTransformers``): resources, then generators, then the transformers
+Every step is a ``Transform``: a small frozen dataclass whose ``apply(resources)`` returns
+the resources after it. ``transforms`` lists them all, in Kustomize's order
+(``kusttarget.go`` ``accumulateTarget``, ``configureBuiltinTransformers`` and
+``makeCustomizedResMap``): resources, then generators, then the transformers
 patchesStrategicMerge, patches, namespace, namePrefix/nameSuffix, labels + commonLabels,
 commonAnnotations, patchesJson6902, replicas, images; then hash suffixes, then name
 references are fixed; last, an empty ``metadata.annotations`` is dropped, as Kustomize
@@ -14,16 +16,16 @@ folder), generated ConfigMaps and Secrets to ``k8s-manifests/overlay/generated.y
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from generator import yamlio
 from generator.errors import CmgenError
-from generator.overlay.annotations import Annotations
-from generator.overlay.hasher import content_hash
-
+from generator.k8s.objects import Placed
+from generator.overlay.annotations import Annotations, DropEmptyAnnotations
+from generator.overlay.hasher import HashSuffixes
 from generator.overlay.kustomization import FileRef, Kustomization, load
 from generator.overlay.labels import Labels
 from generator.overlay.namespace import Namespace
@@ -31,26 +33,16 @@ from generator.overlay.nameref import NameReferences
 from generator.overlay.patches import Patch
 from generator.overlay.prefixsuffix import PrefixSuffix
 from generator.overlay.replicas import Replicas
-from generator.overlay.resource import Resource, check_unique
+from generator.overlay.resource import Resource, Unique
 from generator.overlay.schema_nav import Navigator
 
 OVERLAY_DIR = "k8s-manifests/overlay"
 
 
-@dataclass(frozen=True)
-class Placed:
-    """One object and the output file (relative to the env tree) it goes to.
+class Transform(Protocol):
+    """One step of the overlay: a small frozen dataclass (Kustomize's ``api/filters/*``)."""
 
-    ``source`` is carried through untouched (the pipeline keeps the template origin there).
-    """
-
-    file: str
-    data: dict[str, Any]
-    source: Any = field(default=None, compare=False)
-
-
-class _Transform(Protocol):
-    def apply(self, resources: list[Resource]) -> None: ...
+    def apply(self, resources: list[Resource]) -> list[Resource]: ...
 
 
 def apply(
@@ -61,47 +53,49 @@ def apply(
 ) -> list[Placed]:
     """The base objects with the overlay applied; inputs are not changed."""
     kust = load(kustomization, display)
-    nav = Navigator(kube_version)
-    resources = []
-    for placed in base:
-        resource = Resource.make(placed.data, placed.file, (placed.file, None))
-        resource.extra["source"] = placed.source
-        resources.append(resource)
-    for ref in kust.resources:
-        resources.extend(_load_resources(ref, kustomization.parent))
-    check_unique(resources, "loading the overlay's resources")
-    for generator in kust.generators:
-        generator.apply(resources)
-    for spec in kust.patches_strategic_merge:
-        resources = Patch.parse(spec, legacy="sm").apply(resources, nav)
-    for spec in kust.patches:
-        resources = Patch.parse(spec).apply(resources, nav)
-    for transform in _transforms(kust):
-        transform.apply(resources)
-    for spec in kust.patches_json6902:
-        resources = Patch.parse(spec, legacy="json6902").apply(resources, nav)
-    late: list[_Transform] = [Replicas(r.name, r.count, r.spot) for r in kust.replicas]
-    for transform in [*late, *kust.images]:
-        transform.apply(resources)
-    for resource in resources:
-        if resource.needs_hash:
-            resource.remember_id()
-            resource.metadata["name"] = f"{resource.name}-{content_hash(resource.data)}"
-    NameReferences().apply(resources)
-    for resource in resources:
-        resource.drop_empty_annotations()
-    check_unique(resources, "the overlay")
-    return [Placed(resource.file, resource.data, resource.extra.get("source")) for resource in resources]
+    resources = [Resource.make(p.data, p.file, (p.file, None), p.origin) for p in base]
+    for transform in transforms(kust, kustomization.parent, Navigator(kube_version)):
+        resources = transform.apply(resources)
+    return [Placed(resource.file, resource.data, resource.trace) for resource in resources]
 
 
-def _transforms(kust: Kustomization) -> list[_Transform]:
-    found: list[_Transform] = [
-        Namespace(kust.namespace),
-        PrefixSuffix(kust.name_prefix, kust.name_suffix),
-    ]
-    found += [Labels.entry(entry) for entry in kust.labels]
-    found += [Labels.common(kust.common_labels), Annotations(kust.common_annotations)]
-    return found
+def transforms(kust: Kustomization, folder: Path, nav: Navigator) -> Iterator[Transform]:
+    """Every step of the overlay, in Kustomize's order: this sequence is that order.
+
+    Each step is made as it is reached, so a step's own error (a malformed patch) comes
+    after the errors of the steps before it, as it always did."""
+    # accumulateTarget: resources, then generators
+    yield Resources(kust.resources, folder)
+    yield Unique("loading the overlay's resources")
+    yield from kust.generators
+    # configureBuiltinTransformers, in its order
+    yield from (Patch.parse(spec, nav, legacy="sm") for spec in kust.patches_strategic_merge)
+    yield from (Patch.parse(spec, nav) for spec in kust.patches)
+    yield Namespace(kust.namespace)
+    yield PrefixSuffix(kust.name_prefix, kust.name_suffix)
+    yield from (Labels.entry(entry) for entry in kust.labels)
+    yield Labels.common(kust.common_labels)
+    yield Annotations(kust.common_annotations)
+    yield from (Patch.parse(spec, nav, legacy="json6902") for spec in kust.patches_json6902)
+    yield from (Replicas(r.name, r.count, r.spot) for r in kust.replicas)
+    yield from kust.images
+    # makeCustomizedResMap, last: hash suffixes, then the names that refer to renamed
+    # objects; then the build annotations go (RemoveBuildAnnotations)
+    yield HashSuffixes()
+    yield NameReferences()
+    yield DropEmptyAnnotations()
+    yield Unique("the overlay")
+
+
+@dataclass(frozen=True)
+class Resources:
+    """``resources:``: the overlay's own files, appended to the base objects."""
+
+    refs: tuple[FileRef, ...]
+    folder: Path
+
+    def apply(self, resources: list[Resource]) -> list[Resource]:
+        return [*resources, *(r for ref in self.refs for r in _load_resources(ref, self.folder))]
 
 
 def _load_resources(ref: FileRef, folder: Path) -> list[Resource]:
@@ -117,6 +111,3 @@ def _load_resources(ref: FileRef, folder: Path) -> list[Resource]:
             raise CmgenError("the object has no metadata.name", ref.name, document.line, 1)
         found.append(Resource.make(data, f"{OVERLAY_DIR}/{relative}", (ref.name, document.line)))
     return found
-
-
-

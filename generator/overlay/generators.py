@@ -29,14 +29,16 @@ _OPTIONS = ("labels", "annotations", "disableNameSuffixHash", "immutable")
 
 
 @dataclass(frozen=True)
-class Options:
+class GeneratorOptions:
+    """``generatorOptions`` (and a generator's own ``options``), not the build's options."""
+
     labels: tuple[tuple[str, str], ...] = ()
     annotations: tuple[tuple[str, str], ...] = ()
     disable_hash: bool = False
     immutable: bool = False
 
-    def under(self, glob: Options) -> Options:
-        return Options(
+    def under(self, glob: GeneratorOptions) -> GeneratorOptions:
+        return GeneratorOptions(
             tuple({**dict(glob.labels), **dict(self.labels)}.items()),
             tuple({**dict(glob.annotations), **dict(self.annotations)}.items()),
             self.disable_hash or glob.disable_hash,
@@ -54,7 +56,7 @@ class GeneratorArgs:
     pairs: tuple[tuple[str, str, bool], ...] = field(default=())
     """(key, value, binary): value is text, or base64 when ``binary``."""
     secret_type: str = "Opaque"
-    options: Options = Options()
+    options: GeneratorOptions = GeneratorOptions()
 
     def build(self) -> dict[str, Any]:
         metadata: dict[str, Any] = {"name": self.name}
@@ -78,7 +80,7 @@ class GeneratorArgs:
             obj["immutable"] = True
         return obj
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         obj = self.build()
         rid = res_id(obj)
         existing = next((r for r in resources if r.origin.gvk.kind == self.kind
@@ -90,8 +92,7 @@ class GeneratorArgs:
                     f"{self.kind} {rid.name!r} already exists: use behavior merge or replace")
             resource = Resource.make(obj, GENERATED_FILE, (self.spot.file, self.spot.line))
             resource.needs_hash = not self.options.disable_hash
-            resources.append(resource)
-            return
+            return [*resources, resource]
         if existing is None:
             raise self.spot.error(
                 f"behavior {self.behavior}: no {self.kind} {rid.name!r} to {self.behavior}")
@@ -110,6 +111,7 @@ class GeneratorArgs:
         if old_meta.get("namespace"):
             meta["namespace"] = old_meta["namespace"]
         existing.data = obj
+        return resources
 
 
 _LINE = 70
@@ -123,11 +125,13 @@ def _b64(raw: bytes) -> str:
     return "".join(f"{text[i:i + _LINE]}\n" for i in range(0, len(text), _LINE))
 
 
-def read_options(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Options:
+def read_options(
+    reader: Reader, value: Any, path: tuple[str | int, ...]
+) -> GeneratorOptions:
     if value is None:
-        return Options()
+        return GeneratorOptions()
     body = reader.mapping(value, path, _OPTIONS)
-    return Options(
+    return GeneratorOptions(
         tuple(reader.string_map(body.get("labels", {}), (*path, "labels")).items()),
         tuple(reader.string_map(body.get("annotations", {}), (*path, "annotations")).items()),
         reader.boolean(body.get("disableNameSuffixHash", False), (*path, "disableNameSuffixHash")),
@@ -136,7 +140,7 @@ def read_options(reader: Reader, value: Any, path: tuple[str | int, ...]) -> Opt
 
 
 def read_generator(
-    reader: Reader, value: Any, path: tuple[str | int, ...], kind: str, glob: Options
+    reader: Reader, value: Any, path: tuple[str | int, ...], kind: str, glob: GeneratorOptions
 ) -> GeneratorArgs:
     allowed = ("name", "namespace", "behavior", "literals", "files", "envs", "options")
     body = reader.mapping(value, path, (*allowed, "type") if kind == "Secret" else allowed)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
+
+from generator.overlay.resource import Resource
 
 _SWAP = str.maketrans("013ae", "ghkmt")
 
@@ -46,3 +49,16 @@ def content_hash(data: dict[str, Any]) -> str:
         encoded = data
     digest = hashlib.sha256(go_json(encoded).encode("utf-8")).hexdigest()
     return digest[:10].translate(_SWAP)
+
+
+@dataclass(frozen=True)
+class HashSuffixes:
+    """Kustomize's ``addHashesToNames``: each generated object that wants it gets
+    ``-<content hash>`` on its name, its previous id remembered for name references."""
+
+    def apply(self, resources: list[Resource]) -> list[Resource]:
+        for resource in resources:
+            if resource.needs_hash:
+                resource.remember_id()
+                resource.metadata["name"] = f"{resource.name}-{content_hash(resource.data)}"
+        return resources

@@ -87,7 +87,7 @@ class Image:
             tag, digest = tag + self.tag_suffix, ""
         return name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         for resource in resources:
             if resource.gvk.kind != "CustomResourceDefinition":
                 self._walk(resource.data)
@@ -95,6 +95,7 @@ class Image:
             for spec in config().images:
                 if spec.gvk.selects(resource.gvk):
                     spec.walk(resource.data, self._set_field, str)
+        return resources
 
     def _walk(self, node: Any) -> None:
         if isinstance(node, dict):

@@ -13,7 +13,9 @@ from typing import Any
 
 from generator import yamlio
 from generator.overlay.fieldspec import FieldSpec
-from generator.overlay.generators import GeneratorArgs, Options, read_generator, read_options
+from generator.overlay.generators import (
+    GeneratorArgs, GeneratorOptions, read_generator, read_options,
+)
 from generator.overlay.images import Image
 from generator.overlay.reader import Reader, Spot
 from generator.overlay.selector import Selector, read_selector
@@ -77,7 +79,7 @@ class Kustomization:
     replicas: tuple[ReplicaSpec, ...] = ()
     namespace: str = ""
     generators: tuple[GeneratorArgs, ...] = ()
-    generator_options: Options = Options()
+    generator_options: GeneratorOptions = GeneratorOptions()
 
 
 def load(path: Path, display: Callable[[Path], str] = str) -> Kustomization:

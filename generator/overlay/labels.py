@@ -52,9 +52,9 @@ class Labels:
                 f"path (create: {str(conflict.spec.create).lower()}); give the same "
                 "'create' or leave the spec out") from None
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         if not self.pairs:
-            return
+            return resources
         for resource in resources:
             try:
                 set_entries(resource.data, resource.gvk, self.specs, self.pairs)
@@ -62,3 +62,4 @@ class Labels:
                 if self.spot is None:
                     raise
                 raise error.at(self.spot.file, self.spot.line, self.spot.column) from None
+        return resources

@@ -38,7 +38,7 @@ from generator.overlay.resource import ResId, Resource, is_cluster_scoped
 
 @dataclass(frozen=True)
 class NameReferences:
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         by_kind: dict[str, list[NameRef]] = defaultdict(list)
         for ref in config().name_references:
             by_kind[ref.referrer.kind].append(ref)
@@ -49,6 +49,7 @@ class NameReferences:
                 visible = _visible(referrer, resources)
                 for ref in refs:
                     _Fixer(visible, referrer, ref).run()
+        return resources
 
 
 def _visible(referrer: Resource, resources: list[Resource]) -> list[Resource]:

@@ -20,9 +20,9 @@ _BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 class Namespace:
     namespace: str
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         if not self.namespace:
-            return
+            return resources
         for resource in resources:
             resource.remember_id()
             gvk = resource.gvk
@@ -34,6 +34,7 @@ class Namespace:
                 if spec.gvk.selects(gvk):
                     spec.walk(resource.data, self._set, str)
         check_unique(resources, "the namespace transform")
+        return resources
 
     def _set(self, parent: dict[str, Any], key: str) -> None:
         parent[key] = self.namespace

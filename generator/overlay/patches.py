@@ -12,7 +12,7 @@ object unless ``options`` allow it. A target that matches nothing is an error in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator import yamlio
@@ -26,28 +26,29 @@ from generator.overlay.schema_nav import Navigator
 @dataclass(frozen=True)
 class Patch:
     spec: PatchSpec
+    nav: Navigator = field(compare=False)
     strategic: tuple[dict[str, Any], ...] = ()
     json_ops: tuple[dict[str, Any], ...] = ()
     legacy: str = ""
 
     @classmethod
-    def parse(cls, spec: PatchSpec, legacy: str = "") -> Patch:
+    def parse(cls, spec: PatchSpec, nav: Navigator, legacy: str = "") -> Patch:
         text = spec.text.strip()
         if legacy == "json6902" or (not legacy and _looks_json(text)):
             ops = _json_ops(spec, text, required=bool(legacy))
             if ops is not None:
                 if spec.target is None:
                     raise spec.spot.error("a JSON patch needs a 'target'")
-                return cls(spec, json_ops=tuple(ops), legacy=legacy)
+                return cls(spec, nav, json_ops=tuple(ops), legacy=legacy)
         docs = _strategic(spec, text)
         if docs is None:
             raise spec.spot.error(
                 f"cannot read {_where(spec)} as a strategic-merge or a JSON patch "
                 "(a JSON patch is a list of operations; a strategic-merge patch is an "
                 "object with a kind)")
-        return cls(spec, strategic=tuple(docs), legacy=legacy)
+        return cls(spec, nav, strategic=tuple(docs), legacy=legacy)
 
-    def apply(self, resources: list[Resource], nav: Navigator) -> list[Resource]:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         if self.json_ops:
             for resource in self._targets(resources):
                 self._json(resource)
@@ -57,7 +58,7 @@ class Patch:
                 chosen = [_by_id(resources, res_id(doc), self.spec)]
             else:
                 chosen = self._targets(resources)
-            deleted = {id(r) for r in chosen if self._merge(r, doc, index, nav) is None}
+            deleted = {id(r) for r in chosen if self._merge(r, doc, index) is None}
             resources = [r for r in resources if id(r) not in deleted]
         return resources
 
@@ -78,8 +79,7 @@ class Patch:
             raise self._error(f"JSON patch op {exc.index + 1} on {resource.current}: "
                               f"{exc.message}") from None
 
-    def _merge(self, resource: Resource, doc: dict[str, Any], index: int,
-               nav: Navigator) -> Resource | None:
+    def _merge(self, resource: Resource, doc: dict[str, Any], index: int) -> Resource | None:
         before = resource.current
         if self.spec.allow_name_change or self.spec.allow_kind_change:
             resource.remember_id()
@@ -87,7 +87,7 @@ class Patch:
         if self.spec.target is not None:
             patch["apiVersion"] = resource.data.get("apiVersion")
         try:
-            merged = smp.merge(nav, resource.data, patch)
+            merged = smp.merge(self.nav, resource.data, patch)
         except smp.SmpError as exc:
             file = self.spec.source
             if file == self.spec.spot.file:

@@ -18,9 +18,9 @@ class PrefixSuffix:
     prefix: str
     suffix: str
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         if not self.prefix and not self.suffix:
-            return
+            return resources
         skip = config().name_prefix_skip
         for resource in resources:
             gvk = resource.gvk
@@ -37,3 +37,4 @@ class PrefixSuffix:
                 if "name" in metadata:
                     name = str(metadata["name"] or "")
                     metadata["name"] = f"{affix}{name}" if prefix else f"{name}{affix}"
+        return resources

@@ -20,7 +20,7 @@ class Replicas:
     count: int
     spot: Spot
 
-    def apply(self, resources: list[Resource]) -> None:
+    def apply(self, resources: list[Resource]) -> list[Resource]:
         found = False
         for spec in config().replicas:
             for resource in resources:
@@ -35,6 +35,7 @@ class Replicas:
             raise self.spot.error(
                 f"replicas: no {kinds} named {self.name!r} in the base or overlay"
             )
+        return resources
 
     def _set(self, parent: dict[str, Any], key: str) -> None:
         parent[key] = self.count

@@ -1,8 +1,9 @@
 """The objects an overlay works on, with the identity Kustomize tracks for each.
 
-A ``Resource`` is the engine's private, mutable copy of one object. Its ``origin`` is the
-identity before any transform (Kustomize's ``OrgId``): patches without a target, name
-references and generator behaviours are resolved against it. ``history`` is Kustomize's
+A ``Resource`` is the engine's private, mutable copy of one ``Placed`` object (whose
+``origin``, the template trace, it keeps as ``trace``). Its ``origin`` is the identity
+before any transform (Kustomize's ``OrgId``): patches without a target, name references
+and generator behaviours are resolved against it. ``history`` is Kustomize's
 ``PrevIds``: the id stored by each transform that may rename (namespace, prefix, suffix,
 a ``patches`` JSON patch, a patch allowed to change the name or kind, the hash suffix),
 oldest first; name references find their targets by it.
@@ -17,6 +18,7 @@ from typing import Any
 from generator.errors import CmgenError
 from generator.k8s import scope
 from generator.k8s.identity import ObjectId, effective_namespace
+from generator.k8s.objects import Traceable
 from generator.overlay.gvk import Gvk
 
 
@@ -59,15 +61,18 @@ class Resource:
     needs_hash: bool = False
     where: tuple[str, int | None] = ("", None)
     """Where the object came from, for errors: (file, line)."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    trace: Traceable | None = None
+    """The object's template origin, carried to the output untouched."""
     history: list[ResId] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     """The name prefixes (and suffixes) added, as Kustomize records them for name references."""
     suffixes: list[str] = field(default_factory=list)
 
     @classmethod
-    def make(cls, data: dict[str, Any], file: str, where: tuple[str, int | None]) -> Resource:
-        return cls(copy.deepcopy(data), file, res_id(data), where=where)
+    def make(
+        cls, data: dict[str, Any], file: str, where: tuple[str, int | None], trace: Traceable | None = None
+    ) -> Resource:
+        return cls(copy.deepcopy(data), file, res_id(data), where=where, trace=trace)
 
     @property
     def current(self) -> ResId:
@@ -100,13 +105,16 @@ class Resource:
         annotations = self.metadata.get("annotations")
         return annotations if isinstance(annotations, dict) else {}
 
-    def drop_empty_annotations(self) -> None:
-        """Kustomize rewrites the annotations of every object when it removes its build
-        annotations, and an empty or null ``metadata.annotations`` goes (empty labels stay)."""
-        metadata = self.data.get("metadata")
-        if isinstance(metadata, dict) and "annotations" in metadata \
-                and metadata["annotations"] in (None, {}):
-            del metadata["annotations"]
+
+@dataclass(frozen=True)
+class Unique:
+    """Refuse two objects with one id after ``what`` (a step of the engine's list)."""
+
+    what: str
+
+    def apply(self, resources: list[Resource]) -> list[Resource]:
+        check_unique(resources, self.what)
+        return resources
 
 
 def check_unique(resources: list[Resource], what: str) -> None:

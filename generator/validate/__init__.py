@@ -31,7 +31,7 @@ from generator.validate import apirules, crds, deprecations, validators
 from generator.validate.explain import json_path, show
 from generator.findings import NO_SCHEMA, Finding, Severity, has_errors
 from generator.k8s.identity import group_of
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 UNKNOWN_API = "unknown-api"
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from generator.validate.explain import json_path
 from generator.findings import Finding
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 RULE = "api-server"
 INT32_MAX = 2**31 - 1

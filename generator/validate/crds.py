@@ -21,7 +21,8 @@ from generator import cachedir
 from generator import manifests as manifests_
 from generator.errors import CmgenError
 from generator.k8s.identity import group_of
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
+from generator.k8s.scope import Scope
 from generator.validate.openapi import to_json_schema
 
 CRD_API_VERSION = "apiextensions.k8s.io/v1"
@@ -40,6 +41,8 @@ class CrdVersion:
     openapi: dict[str, Any] | None
     file: str
     line: int
+    cluster_scoped: bool = False
+    """The CRD's ``spec.scope`` is ``Cluster``."""
     # Compiled validators per Kubernetes version, filled by ``generator.validate.validators``.
     compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -84,6 +87,14 @@ class Catalog:
         versions = self._kinds.get((group, kind), {}).values()
         return sorted(version.api_version for version in versions if version.served)
 
+    def scope(self, base: Scope) -> Scope:
+        """``base`` with every kind these CRDs define set by its CRD's ``spec.scope``."""
+        return base.with_kinds(
+            (version.kind, version.cluster_scoped)
+            for versions in self._kinds.values()
+            for version in versions.values()
+        )
+
     def __len__(self) -> int:
         return sum(len(versions) for versions in self._kinds.values())
 
@@ -127,6 +138,7 @@ def crd_versions(manifest: Manifest) -> list[CrdVersion]:
     kind = names.get("kind")
     if not isinstance(kind, str):
         return []
+    cluster_scoped = spec.get("scope") == "Cluster"
     found = []
     for entry in versions:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
@@ -141,6 +153,7 @@ def crd_versions(manifest: Manifest) -> list[CrdVersion]:
                     openapi if isinstance(openapi, dict) else None,
                     manifest.source.name,
                     manifest.line,
+                    cluster_scoped,
                 )
             )
     return found
@@ -171,7 +184,7 @@ def _file_versions(name: str, mtime_ns: int, size: int) -> tuple[CrdVersion, ...
     return versions
 
 
-_FORMAT = 1  # bump when the stored layout changes
+_FORMAT = 2  # bump when the stored layout changes
 
 
 def _stored(digest: str) -> Path | None:
@@ -185,7 +198,10 @@ def _read_stored(path: Path, name: str) -> tuple[CrdVersion, ...] | None:
         if entry["format"] != _FORMAT:
             return None
         return tuple(
-            CrdVersion(row["group"], row["version"], row["kind"], row["served"], row["openapi"], name, row["line"])
+            CrdVersion(
+                row["group"], row["version"], row["kind"], row["served"], row["openapi"], name,
+                row["line"], row["clusterScoped"],
+            )
             for row in entry["versions"]
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -194,7 +210,8 @@ def _read_stored(path: Path, name: str) -> tuple[CrdVersion, ...] | None:
 
 def _store(path: Path, versions: tuple[CrdVersion, ...]) -> None:
     rows = [
-        {"group": v.group, "version": v.version, "kind": v.kind, "served": v.served, "openapi": v.openapi, "line": v.line}
+        {"group": v.group, "version": v.version, "kind": v.kind, "served": v.served, "openapi": v.openapi,
+         "line": v.line, "clusterScoped": v.cluster_scoped}
         for v in versions
     ]
     staged = path.with_suffix(f".{os.getpid()}.tmp")

@@ -19,7 +19,7 @@ from generator.validate import explain
 from generator.validate.crds import CrdVersion
 from generator.errors import CmgenError
 from generator.findings import Finding
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
 
 RULE = "schema"
 

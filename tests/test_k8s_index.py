@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from tests.lintcase import clone, deployment, load, namespace
 
-from generator.lint.index import Index, matches, namespace_of
+from generator.k8s.index import Index, matches, namespace_of
+from generator.k8s.scope import Scope
 
 
 def test_pods_are_indexed_per_namespace_and_label() -> None:
@@ -46,3 +47,18 @@ def test_cronjob_pod_template_and_default_namespace() -> None:
     assert index.pods[0].spec_path == ("spec", "jobTemplate", "spec", "template", "spec")
     assert index.pods[0].namespace == "default"
     assert namespace_of(load(namespace())[0]) == ""
+
+
+def test_known_scope_is_the_start_and_the_sets_own_crds_win_over_it() -> None:
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "a"}}
+    gadget = {"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": "g", "namespace": "a"}}
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "gadgets.example.com"},
+        "spec": {"scope": "Namespaced", "names": {"kind": "Gadget"}},
+    }
+    known = Scope(frozenset({"Widget", "Gadget"}))
+    index = Index.build(load(widget, gadget, crd), known=known)
+    assert [index.namespace_of(m) for m in index.manifests[:2]] == ["", "a"]
+    assert index.get("Widget", "", "w") is not None and index.get("Gadget", "a", "g") is not None

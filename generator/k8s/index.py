@@ -1,6 +1,6 @@
-"""The lint index: every lookup a rule needs, built once over the whole manifest set.
+"""The object index: every lookup lint rules and the graph need, built once per manifest set.
 
-Rules never rescan the set per reference: objects are found by ``(kind, namespace, name)``,
+Lookups never rescan the set per reference: objects are found by ``(kind, namespace, name)``,
 pod templates by namespace and by each of their labels, so a selector costs the size of
 its smallest label posting list, not the number of pods (a later issue lints 10,000
 resources).
@@ -12,13 +12,12 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
-from generator.addons import Addons
 from generator.k8s import scope
-from generator.k8s.scope import CRD_KIND, Scope
 from generator.k8s.identity import effective_namespace
-from generator.manifests import Manifest
+from generator.k8s.objects import Manifest
+from generator.k8s.scope import CRD_KIND, Scope
 
 Path = tuple[str | int, ...]
 
@@ -147,15 +146,16 @@ class Index:
         default_factory=lambda: defaultdict(list)
     )
     known_namespaces: set[str] = field(default_factory=set)
-    addons: Addons | None = None  # the env's add-ons, when a project declares them
     scope: Scope = field(default_factory=scope.default)
-    """Cluster-scoped kinds: the built-in list plus what the set's own CRDs declare."""
+    """Cluster-scoped kinds: ``known`` plus what the set's own CRDs declare."""
     _selected: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, manifests: list[Manifest], addons: Addons | None = None) -> Index:
+    def build(cls, manifests: list[Manifest], known: Scope | None = None) -> Self:
+        """``known``: the scope before the set's own CRDs (the built-in and well-known kinds,
+        plus a project's CRDs); the set's CRDs win over it."""
         crds = (m.data for m in manifests if m.kind == CRD_KIND)
-        index = cls(manifests, addons=addons, scope=scope.default().with_crds(crds))
+        index = cls(manifests, scope=(known or scope.default()).with_crds(crds))
         for manifest in manifests:
             namespace = index.namespace_of(manifest)
             key = (manifest.kind, namespace, manifest.name)
