@@ -106,11 +106,14 @@ def test_a_namespace_fills_namespace_with_its_own_name(project_dir: Path) -> Non
     build = _build(project_dir, (
         "layout:\n"
         "  ns.yaml.j2:\n"
+        "    - match: {namespace: '.*'}\n"
+        "      file: namespaced.yaml\n"
         "    - match: {name: data}\n"
         "      file: namespaces/database-ns.yaml\n"
         "    - file: namespaces/{namespace}-ns.yaml\n"
     ))
     assert {"namespaces/database-ns.yaml", "namespaces/shop-ns.yaml"} <= set(build.files)
+    assert "namespaced.yaml" not in build.files  # a cluster-scoped object matches no namespace
     assert "name: data\n" in build.files["namespaces/database-ns.yaml"].data.decode()
 
 
