@@ -106,7 +106,7 @@ def test_a_namespace_fills_namespace_with_its_own_name(project_dir: Path) -> Non
     build = _build(project_dir, (
         "layout:\n"
         "  ns.yaml.j2:\n"
-        "    - match: {namespace: '.*'}\n"
+        "    - match: {namespace: 'shop|data'}\n"
         "      file: namespaced.yaml\n"
         "    - match: {name: data}\n"
         "      file: namespaces/database-ns.yaml\n"
