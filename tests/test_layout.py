@@ -151,3 +151,11 @@ def test_the_cli_reports_an_unrouted_object_located_with_exit_2(project_dir: Pat
     result = cmgen("render", "--env", "dev", project=project_dir)
     assert result.exit_code == 2
     assert "templates/app/deployment.yaml.j2:2:1: error: Deployment/shop: no route" in result.output
+
+
+def test_objects_are_routed_as_rendered_before_the_overlay(project_dir: Path) -> None:
+    overlay = project_dir / "overlays" / "dev"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: x-\n")
+    build = _build(project_dir, "layout:\n  app/configmap.yaml.j2:\n    - file: '{name}.yaml'\n")
+    assert "name: x-shop-config\n" in build.files["shop-config.yaml"].data.decode()
