@@ -54,7 +54,7 @@ class Route:
 class Routes:
     """The routes of one template, and the ``cmgen.yaml`` line that lists them."""
 
-    template: str  # relative to templates/, as written in cmgen.yaml
+    template: str  # relative to templates/
     routes: tuple[Route, ...]
     line: int | None
 
@@ -90,10 +90,13 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Layout:
     reader = Reader(config_file, text, templates, str)
     if not isinstance(value, dict):
         raise reader.fail(("layout",), "layout must be a mapping: template path -> its routes")
-    entries = []
+    entries: list[Routes] = []
     for template, routes in value.items():
         path = ("layout", template)
         _check_template(reader, template, path, templates)
+        name = PurePosixPath(template).as_posix()  # as the pipeline names it: no ./ or //
+        if any(entry.template == name for entry in entries):
+            raise reader.fail(path, f"layout: {template!r} is listed twice", key=True)
         items = reader.listing(routes, path)
         if not items:
             raise reader.fail(path, f"layout.{template}: give at least one route")
@@ -102,7 +105,7 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Layout:
             if route.match is None:
                 raise reader.fail((*path, i + 1), f"layout.{template}[{i + 1}]: never used, "
                                   f"route {i} before it takes everything (it has no match)")
-        entries.append(Routes(template, read_routes, reader.spot(path, key=True).line))
+        entries.append(Routes(name, read_routes, reader.spot(path, key=True).line))
     return Layout(tuple(entries), config_file)
 
 

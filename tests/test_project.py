@@ -190,6 +190,7 @@ _ROUTES = "layout:\n  app/configmap.yaml.j2:\n"
         (_ROUTES + "    - match: {labelSelector: 'a in b'}\n      file: a.yaml\n", "cmgen.yaml:3:14", "invalid label selector"),
         (_ROUTES + "    - match: {knd: X}\n      file: a.yaml\n", "cmgen.yaml:3:15", "unsupported field 'knd'"),
         (_ROUTES + "    - file: a.yaml\n    - file: b.yaml\n", "cmgen.yaml:4:7", "route 0 before it takes everything"),
+        (_ROUTES + "    - file: a.yaml\n  ./app//configmap.yaml.j2:\n    - file: b.yaml\n", "cmgen.yaml:4:3", "is listed twice"),
     ],
 )
 def test_bad_layout(project_dir: Path, config: str, where: str, message: str) -> None:
