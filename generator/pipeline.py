@@ -9,8 +9,10 @@ the report, charts and scripts computed from the final objects (``Options.docs``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
@@ -92,6 +94,9 @@ def _build(
             result.files[name] = OutputFile(
                 _with_header(rendered, env, project).encode(), rendered.output.suffix == ".sh"
             )
+    # Files in path order (the templates' order when each writes its own file); in a file,
+    # objects keep template order, then render order (``sorted`` is stable).
+    placed.sort(key=lambda item: PurePosixPath(item.file).parts)
     _check_unique(placed, project)
     observer.stage("overlay")
     kustomization = project.overlay(env)
@@ -153,15 +158,14 @@ def _parse(rendered: render.Rendered, project: Project) -> list[Placed]:
             template_line,
         ) from None
     objects = []
+    template = rendered.template.relative_to(project.templates_dir).as_posix()
     for document in documents:
+        where = functools.partial(_template_line, rendered, document.line, project)
         if not isinstance(document.data, dict):
-            raise CmgenError(
-                "a rendered document is not a Kubernetes object (a mapping)",
-                *_template_line(rendered, document.line, project),
-            )
-        objects.append(
-            Placed(rendered.output.as_posix(), document.data, Origin(rendered, document.index))
-        )
+            raise CmgenError("a rendered document is not a Kubernetes object (a mapping)", *where())
+        # The object's file: its template's routes in cmgen.yaml ``layout``, if it has any.
+        file = project.config.layout.file(template, rendered.output.as_posix(), document.data, where)
+        objects.append(Placed(file, document.data, Origin(rendered, document.index)))
     return objects
 
 

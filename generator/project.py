@@ -7,7 +7,9 @@ A project is a folder with ``cmgen.yaml`` and::
     values/<env>.yaml     one file per environment
     values/values.schema.json
     overlays/<env>/kustomization.yaml   optional, per environment
-    out/<env>/week3/day3/ the generated tree (the ``tree`` of cmgen.yaml)
+    out/<env>/<tree>/     the generated tree (``tree`` of cmgen.yaml; ``manifests`` by default)
+
+Which output file each rendered object goes to is ``layout`` of cmgen.yaml (``layout``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import confine, lintsettings, paths, yamlio
+from generator import confine, layout, lintsettings, paths, yamlio
 from generator.errors import CmgenError
+from generator.layout import Layout
 from generator.lintsettings import RuleSetting
 from generator.suggest import did_you_mean
 
 CONFIG_FILE = "cmgen.yaml"
+TEMPLATES_DIR = "templates"
 TEMPLATE_SUFFIX = ".j2"
 STATE_FILE = ".cmgen-manifest.json"
 STAGING_DIR = ".cmgen-staging"
@@ -29,11 +33,13 @@ JOURNAL_FILE = ".cmgen-journal.json"
 # Every name that starts with this in an output root is cmgen's own (record, journal,
 # staging folder and their temporary files): a ``tree`` may not go there.
 OWN_PREFIX = ".cmgen"
-DEFAULT_TREE = "week3/day3"
+# A project without ``tree:`` writes out/<env>/manifests/: a folder of manifests only, which
+# ``kubectl apply -R -f`` can take whole (the env's root also holds cmgen's record).
+DEFAULT_TREE = "manifests"
 DEFAULT_KUBE_VERSION = "1.35"
 
 _ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs", "lint"}
+_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs", "lint", "layout"}
 _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
@@ -62,6 +68,7 @@ class Config:
     docs: bool = False  # the tutorial's report, charts and scripts in every env's tree
     docs_language: str = "en"  # of the report: one of DOCS_LANGUAGES
     lint: tuple[RuleSetting, ...] = ()  # project-level lint settings (``lintsettings``)
+    layout: Layout = Layout()  # which output file each rendered object goes to
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,7 @@ class Project:
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / TEMPLATES_DIR
 
     @property
     def values_dir(self) -> Path:
@@ -263,8 +270,9 @@ def _read_config(path: Path, root: Path) -> Config:
             raise CmgenError(f"crds: {error.message}", display, line, column) from None
     docs, language = _docs(data.get("docs", False), text)
     lint = lintsettings.read(data.get("lint"), text, display)
+    routes = layout.read(data.get("layout"), text, display, root / TEMPLATES_DIR)
     return Config(
-        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language, lint=lint
+        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language, lint=lint, layout=routes
     )
 
 

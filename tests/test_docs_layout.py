@@ -42,24 +42,9 @@ GENERATED = (
     " {name: session-cache, namespace: warehouse, description: Session cache, engine: redis,"
     " image: 'redis:7.4.1-alpine', port: 6379, service: {name: session-cache-service, port: 6379}, replicas: 1}]",
 )
-# The templates the new namespaces need: file -> text (a project adds these by hand).
-GENERATED_TEMPLATES = {
-    "namespaces/payments-eu-ns.yaml.j2": '{% set ns = one(namespaces, "name", "payments-eu", "namespace") %}\n'
-                                         '{% include "_partials/namespace.yaml.j2" %}\n',
-    "namespaces/warehouse-ns.yaml.j2": '{% set ns = one(namespaces, "name", "warehouse", "namespace") %}\n'
-                                       '{% include "_partials/namespace.yaml.j2" %}\n',
-    "workloads/scoring-deployments.yaml.j2": '{% set workload_namespace = "payments-eu" %}\n'
-                                             '{% set workload_stateful = false %}\n{% include "_partials/workloads.yaml.j2" %}\n',
-    "workloads/warehouse-statefulsets.yaml.j2": '{% set workload_namespace = "warehouse" %}\n'
-                                                '{% set workload_stateful = true %}\n{% include "_partials/workloads.yaml.j2" %}\n',
-    "workloads/warehouse-deployments.yaml.j2": '{% set workload_namespace = "warehouse" %}\n'
-                                               '{% set workload_stateful = false %}\n{% include "_partials/workloads.yaml.j2" %}\n',
-    "networking/scoring-services.yaml.j2": '{% set service_namespace = "payments-eu" %}\n'
-                                           '{% include "_partials/services.yaml.j2" %}\n',
-    "networking/warehouse-services.yaml.j2": '{% set service_namespace = "warehouse" %}\n'
-                                             '{% include "_partials/services.yaml.j2" %}\n',
-    "storage/warehouse-pvc.yaml.j2": '{% set pvc_file = "warehouse-pvc" %}\n{% include "_partials/pvcs.yaml.j2" %}\n',
-}
+# The templates the new namespaces need: none. CloudMart's templates loop over every
+# namespace, component and volume, and cmgen.yaml's layout gives the new namespaces their files.
+GENERATED_TEMPLATES: dict[str, str] = {}
 PLATFORMS = {"minikube": (), "kind": (), "prod": (), "generated": GENERATED}
 
 

@@ -91,7 +91,8 @@ def test_bad_config(project_dir: Path, config: str, where: str, message: str) ->
 def test_config_defaults(project_dir: Path) -> None:
     (project_dir / "cmgen.yaml").write_text("# nothing\ncrds:\n")
     config = Project.load(project_dir).config
-    assert (config.tree, config.kube_version, config.crds) == (Path("week3/day3"), "1.35", ())
+    assert (config.tree, config.kube_version, config.crds) == (Path("manifests"), "1.35", ())
+    assert config.layout.templates == ()
 
 
 # --- where an env is written, and which symlinks are followed on the way ---------------
@@ -159,3 +160,55 @@ def test_an_unknown_docs_language_is_located(tmp_path: Path) -> None:
         Project.load(tmp_path)
     assert (caught.value.location.line, caught.value.location.column) == (3, 13)
     assert "language: one of en, ko" in caught.value.message
+
+
+# --- layout: which file each object goes to (generator/layout.py) ----------------------
+
+_ROUTES = "layout:\n  app/configmap.yaml.j2:\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "where", "message"),
+    [
+        ("layout: [a]\n", "cmgen.yaml:1:9", "layout must be a mapping"),
+        ("layout:\n  app/nope.yaml.j2:\n    - file: a.yaml\n", "cmgen.yaml:2:3", "no such template in templates/"),
+        ("layout:\n  ../x.yaml.j2:\n    - file: a.yaml\n", "cmgen.yaml:2:3", "by its path under templates/"),
+        ("layout:\n  _partials/labels.yaml.j2:\n    - file: a.yaml\n", "cmgen.yaml:2:3", "a partial ('_')"),
+        ("layout:\n  README.md.j2:\n    - file: a.yaml\n", "cmgen.yaml:2:3", "only templates of YAML objects"),
+        (_ROUTES + "    []\n", "cmgen.yaml:3:5", "give at least one route"),
+        (_ROUTES + "    - file: a.yaml\n      mtach: {kind: X}\n", "cmgen.yaml:4:7", "unsupported field 'mtach'"),
+        (_ROUTES + "    - match: {kind: X}\n", "cmgen.yaml:3:7", "a route needs a file"),
+        (_ROUTES + "    - file: ../a.yaml\n", "cmgen.yaml:3:13", "a path inside the env's tree"),
+        (_ROUTES + "    - file: /a.yaml\n", "cmgen.yaml:3:13", "a path inside the env's tree"),
+        (_ROUTES + "    - file: a.json\n", "cmgen.yaml:3:13", "must end in .yaml or .yml"),
+        (_ROUTES + "    - file: .cmgen-x/a.yaml\n", "cmgen.yaml:3:13", "cmgen's own files"),
+        (_ROUTES + "    - file: '{app}.yaml'\n", "cmgen.yaml:3:13", "unknown placeholder {app} (known: {name}, {namespace}, {kind})"),
+        (_ROUTES + "    - file: '{name!r}.yaml'\n", "cmgen.yaml:3:13", "unknown placeholder {name}"),
+        (_ROUTES + "    - file: '{name.yaml'\n", "cmgen.yaml:3:13", "write a placeholder as {name}"),
+        (_ROUTES + "    - file: 5\n", "cmgen.yaml:3:13", "expected a non-empty string"),
+        (_ROUTES + "    - match: {kind: '('}\n      file: a.yaml\n", "cmgen.yaml:3:21", "invalid regular expression '('"),
+        (_ROUTES + "    - match: {labelSelector: 'a in b'}\n      file: a.yaml\n", "cmgen.yaml:3:14", "invalid label selector"),
+        (_ROUTES + "    - match: {knd: X}\n      file: a.yaml\n", "cmgen.yaml:3:15", "unsupported field 'knd'"),
+        (_ROUTES + "    - file: a.yaml\n    - file: b.yaml\n", "cmgen.yaml:4:7", "route 0 before it takes everything"),
+        (_ROUTES + "    - file: a.yaml\n  ./app//configmap.yaml.j2:\n    - file: b.yaml\n", "cmgen.yaml:4:3", "is listed twice"),
+    ],
+)
+def test_bad_layout(project_dir: Path, config: str, where: str, message: str) -> None:
+    (project_dir / "cmgen.yaml").write_text(config)
+    with pytest.raises(CmgenError) as caught:
+        Project.load(project_dir)
+    assert str(caught.value.location) == where
+    assert message in caught.value.message
+
+
+def test_a_layout_is_read_in_order(project_dir: Path) -> None:
+    (project_dir / "cmgen.yaml").write_text(
+        _ROUTES + "    - match: {kind: ConfigMap, labelSelector: app=shop}\n      file: '{namespace}/{name}.yml'\n"
+        "    - file: rest.yaml\n"
+    )
+    (routes,) = Project.load(project_dir).config.layout.templates
+    assert (routes.template, routes.line) == ("app/configmap.yaml.j2", 2)
+    assert [route.file for route in routes.routes] == ["{namespace}/{name}.yml", "rest.yaml"]
+    first, rest = routes.routes
+    assert first.match is not None and str(first.match) == "kind=ConfigMap, labelSelector=app=shop"
+    assert rest.match is None
