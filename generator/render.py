@@ -6,12 +6,13 @@
   otherwise, so a value with a newline or ``key: value`` in it stays one scalar and can
   never add a key or a document; mappings and lists become JSON flow collections. In
   shell scripts strings are shell-quoted. Structure comes from the templates alone
-  (loops and ``{% include %}`` of ``_``-prefixed partials).
+  (loops and ``{% include %}`` of ``_``-prefixed partials). Data a template needs
+  computed comes from the functions of ``templatefuncs`` and from ``partial(name, **vars)``,
+  a ``_``-prefixed YAML partial rendered and read back as data.
 - Templates render in sorted order; the same inputs give the same text.
 - Templates are data, not code: they run in Jinja2's sandbox (``SandboxedEnvironment``),
   so ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is a located error, not a shell
-  command (docs/trust-model.md). Lists and dicts a template builds stay mutable
-  (``{% do rules.append(...) %}``); Python internals (``__class__``, ``__globals__``,
+  command (docs/trust-model.md). Python internals (``__class__``, ``__globals__``,
   ``func_code``, ...) are out of reach. Their compiled code differs from an unsandboxed
   environment's, so it is cached under a role of its own (``jinjacache``).
 
@@ -33,9 +34,10 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from generator import jinjacache, yamlio
+from generator import jinjacache, templatefuncs, yamlio
 from generator.errors import CmgenError
 from generator.project import Project
+from generator.templatefuncs import TemplateFailure
 from generator.tracing import Trace
 
 
@@ -83,27 +85,6 @@ def _text(value: Any) -> str:
 _FINALIZERS: dict[str, Callable[[Any], str]] = {".yaml": yaml_scalar, ".yml": yaml_scalar, ".sh": shell_value}
 
 
-def _to_json(value: Any, indent: int | None = None) -> str:
-    return json.dumps(value, indent=indent, sort_keys=False, ensure_ascii=False)
-
-
-class TemplateFailure(Exception):
-    """Raised by ``fail()`` in a template: the values are wrong in a way a schema can't say."""
-
-
-def _fail(message: str) -> None:
-    raise TemplateFailure(message)
-
-
-def _one(items: Any, attribute: str, value: Any, what: str = "item") -> Any:
-    """The single item of ``items`` whose ``attribute`` equals ``value``; else a clear error."""
-    found = [item for item in items if item.get(attribute) == value]
-    if len(found) != 1:
-        problem = "no" if not found else f"{len(found)}"
-        raise TemplateFailure(f"{problem} {what} with {attribute} {value!r}")
-    return found[0]
-
-
 class Renderer:
     """Compiles each template once per process; renders any env with it."""
 
@@ -125,11 +106,26 @@ class Renderer:
                 finalize=_FINALIZERS.get(suffix, _text),
                 bytecode_cache=jinjacache.for_environment(f"sandboxed-project{suffix}"),
             )
-            env.filters["to_json"] = _to_json
-            env.globals["fail"] = _fail
-            env.globals["one"] = _one
+            env.filters.update(templatefuncs.FILTERS)
+            env.globals.update(templatefuncs.GLOBALS)
+            env.globals["partial"] = self._partial
             self._environments[suffix] = env
         return env
+
+    @jinja2.pass_context
+    def _partial(self, context: jinja2.runtime.Context, name: str, **variables: Any) -> Any:
+        """``partial(name, **vars)`` in a template: the YAML partial ``name`` rendered with the
+        caller's values and ``vars``, read back as data (Helm's ``include ... | fromYaml``).
+        Its expressions are serialised as YAML whatever the caller's output type."""
+        if not name.endswith((".yaml.j2", ".yml.j2")):
+            raise TemplateFailure(f"partial {name!r}: a partial read as data must be a .yaml.j2 template")
+        template = self.environment(".yaml").get_template(name)
+        text = template.render({**context.get_all(), **variables})
+        try:
+            return yamlio.load_one(text, name)
+        except CmgenError as error:
+            where = f" line {error.location.line}" if error.location.line else ""
+            raise TemplateFailure(f"partial {name} (rendered){where}: {error.message}") from None
 
     def template(self, path: Path) -> jinja2.Template:
         name = path.relative_to(self.project.templates_dir).as_posix()
