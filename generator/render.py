@@ -50,6 +50,7 @@ class Rendered:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_FLOW_INDICATORS = frozenset(",[]{}")
 
 
 def _defined(value: Any) -> Any:
@@ -59,13 +60,18 @@ def _defined(value: Any) -> Any:
 
 
 def yaml_scalar(value: Any) -> str:
-    """A value as YAML text on one line that reads back as exactly that value."""
+    """A value as YAML text on one line that reads back as exactly that value, in a block
+    or inside a flow collection (``{name: {{ x }}}``)."""
     value = _defined(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     if not isinstance(value, _SCALARS):
         raise TypeError(f"cannot write a {type(value).__name__} into YAML: {value!r}")
-    return yamlio.scalar(value)
+    text = yamlio.scalar(value)
+    if isinstance(value, str) and text == value and _FLOW_INDICATORS.intersection(value):
+        # plain is safe in a block, not inside a flow collection ``{name: x, value: a,b}``
+        return json.dumps(value, ensure_ascii=False)
+    return text
 
 
 def shell_value(value: Any) -> str:
@@ -116,13 +122,14 @@ class Renderer:
     def _partial(self, context: jinja2.runtime.Context, name: str, **variables: Any) -> Any:
         """``partial(name, **vars)`` in a template: the YAML partial ``name`` rendered with the
         caller's values and ``vars``, read back as data (Helm's ``include ... | fromYaml``).
-        Its expressions are serialised as YAML whatever the caller's output type."""
+        Its expressions are serialised as YAML whatever the caller's output type, and a key
+        whose value is null is left out (``args: {{ args or none }}``: see ``compact``)."""
         if not name.endswith((".yaml.j2", ".yml.j2")):
             raise TemplateFailure(f"partial {name!r}: a partial read as data must be a .yaml.j2 template")
         template = self.environment(".yaml").get_template(name)
         text = template.render({**context.get_all(), **variables})
         try:
-            return yamlio.load_one(text, name)
+            return templatefuncs.compact(yamlio.load_one(text, name))
         except CmgenError as error:
             where = f" line {error.location.line}" if error.location.line else ""
             raise TemplateFailure(f"partial {name} (rendered){where}: {error.message}") from None

@@ -3,7 +3,7 @@ any project), each a plain function over plain data, tested in tests/test_templa
 
 Globals: ``fail(message)``, ``one(items, attribute, value, what)``; ``partial(name, **vars)``
 is the renderer's own (it renders a template: generator/render.py).
-Filters: ``to_json``, ``merge``, ``compact``, ``numbered``.
+Filters: ``to_json``, ``merge``, ``compact``, ``numbered``, ``keys_where``.
 
 What they are for: a template computes nothing with statements. It reads like the manifest
 it makes (YAML with expressions), and where it needs data built from data it calls one of
@@ -92,5 +92,14 @@ def numbered(mapping: Mapping[str, Any], prefix: str, separator: str = "=") -> d
     }
 
 
+def keys_where(mapping: Mapping[str, Any], key: str) -> list[str]:
+    """The keys of ``mapping`` whose value (a mapping) has a true ``key``, in order:
+    ``engines | keys_where("stateful")``."""
+    if not isinstance(mapping, Mapping):
+        raise TemplateFailure(f"keys_where: expected a mapping, got a {type(mapping).__name__}")
+    return [name for name, value in mapping.items() if isinstance(value, Mapping) and value.get(key)]
+
+
 GLOBALS = {"fail": fail, "one": one}
-FILTERS = {"to_json": to_json, "merge": merge, "compact": compact, "numbered": numbered}
+FILTERS = {"to_json": to_json, "merge": merge, "compact": compact, "numbered": numbered,
+           "keys_where": keys_where}

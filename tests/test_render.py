@@ -264,3 +264,15 @@ def test_a_partial_that_is_not_yaml_is_an_error_at_the_calling_line(project_dir:
     error = _error(project_dir, "x.yaml.j2", "\nx: {{ partial('_parts/v.yaml.j2') }}\n")
     assert str(error.location) == "templates/x.yaml.j2:2:1"
     assert "_parts/v.yaml.j2 (rendered)" in error.message
+
+
+def test_partial_leaves_out_the_keys_written_as_none(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.yaml.j2", "a: {{ none }}\nb: [{{ none }}]\nc: {d: {{ 'x' if false else none }}, e: 1}\n")
+    text = _render(project_dir, "x.yaml.j2", "x: {{ partial('_parts/v.yaml.j2') }}\n")
+    assert yamlio.load_one(text, "x") == {"x": {"b": [None], "c": {"e": 1}}}
+
+
+@pytest.mark.parametrize("value", ["a,b", "x]", "{y", "k=v,l=w", "plain"])
+def test_a_value_reads_back_whole_inside_a_flow_collection(project_dir: Path, value: str) -> None:
+    text = _render(project_dir, "x.yaml.j2", "env: [{name: A, value: {{ v }}}, {name: B, value: {{ v }}}]\n", {"v": value})
+    assert yamlio.load_one(text, "x") == {"env": [{"name": "A", "value": value}, {"name": "B", "value": value}]}

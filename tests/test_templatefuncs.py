@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from generator.templatefuncs import TemplateFailure, compact, merge, numbered, one
+from generator.templatefuncs import TemplateFailure, compact, keys_where, merge, numbered, one
 
 
 def test_merge_maps_merge_recursively_and_the_later_value_wins() -> None:
@@ -63,3 +63,10 @@ def test_one_finds_exactly_one() -> None:
         one(items, "name", "c", "component")
     with pytest.raises(TemplateFailure, match="2 item with name 'b'"):
         one(items, "name", "b")
+
+
+def test_keys_where_lists_the_keys_whose_value_has_a_true_key_in_order() -> None:
+    engines = {"web": {"service": True}, "db": {"service": False}, "cache": {}, "api": {"service": 1}, "x": 3}
+    assert keys_where(engines, "service") == ["web", "api"]
+    with pytest.raises(TemplateFailure, match="keys_where: expected a mapping"):
+        keys_where([], "service")  # type: ignore[arg-type]
