@@ -3,7 +3,8 @@ any project), each a plain function over plain data, tested in tests/test_templa
 
 Globals: ``fail(message)``, ``one(items, attribute, value, what)``; ``partial(name, **vars)``
 is the renderer's own (it renders a template: generator/render.py).
-Filters: ``to_json``, ``merge``, ``compact``, ``numbered``, ``keys_where``.
+Filters: ``to_json``, ``merge``, ``compact``, ``numbered``, ``keys_where``,
+``with_ids``.
 
 What they are for: a template computes nothing with statements. It reads like the manifest
 it makes (YAML with expressions), and where it needs data built from data it calls one of
@@ -100,6 +101,14 @@ def keys_where(mapping: Mapping[str, Any], key: str) -> list[str]:
     return [name for name, value in mapping.items() if isinstance(value, Mapping) and value.get(key)]
 
 
+def with_ids(items: Any, key: str = "id", start: int = 1) -> list[Any]:
+    """Each mapping of ``items`` with ``key`` set to its position (``start``, ``start + 1``,
+    ...) as its first key: the numbered panels of a dashboard. Items are copied, not changed."""
+    if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
+        raise TemplateFailure("with_ids: expected a list of mappings")
+    return [{key: index, **{k: v for k, v in item.items() if k != key}} for index, item in enumerate(items, start)]
+
+
 GLOBALS = {"fail": fail, "one": one}
 FILTERS = {"to_json": to_json, "merge": merge, "compact": compact, "numbered": numbered,
-           "keys_where": keys_where}
+           "keys_where": keys_where, "with_ids": with_ids}

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from generator.templatefuncs import TemplateFailure, compact, keys_where, merge, numbered, one
+from generator.templatefuncs import TemplateFailure, compact, keys_where, merge, numbered, one, with_ids
 
 
 def test_merge_maps_merge_recursively_and_the_later_value_wins() -> None:
@@ -70,3 +70,13 @@ def test_keys_where_lists_the_keys_whose_value_has_a_true_key_in_order() -> None
     assert keys_where(engines, "service") == ["web", "api"]
     with pytest.raises(TemplateFailure, match="keys_where: expected a mapping"):
         keys_where([], "service")  # type: ignore[arg-type]
+
+
+def test_with_ids_numbers_copies_with_the_id_first() -> None:
+    items: list[dict[str, Any]] = [{"type": "row"}, {"type": "stat", "id": 99}]
+    assert with_ids(items) == [{"id": 1, "type": "row"}, {"id": 2, "type": "stat"}]
+    assert [list(item) for item in with_ids(items)] == [["id", "type"], ["id", "type"]]
+    assert with_ids(items, "n", 0)[1] == {"n": 1, "type": "stat", "id": 99}
+    assert items == [{"type": "row"}, {"type": "stat", "id": 99}]
+    with pytest.raises(TemplateFailure, match="with_ids: expected a list of mappings"):
+        with_ids([1])
