@@ -10,9 +10,11 @@
   computed comes from the functions of ``templatefuncs`` and from ``partial(name, **vars)``,
   a ``_``-prefixed YAML partial rendered and read back as data.
 - Templates render in sorted order; the same inputs give the same text.
-- Templates are data, not code: they run in Jinja2's sandbox (``SandboxedEnvironment``),
-  so ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is a located error, not a shell
-  command (docs/trust-model.md). Python internals (``__class__``, ``__globals__``,
+- Templates are data, not code: they run in Jinja2's immutable sandbox
+  (``ImmutableSandboxedEnvironment``), so ``{{ cycler.__init__.__globals__.os.popen('id') }}``
+  is a located error, not a shell command (docs/trust-model.md), and a template cannot
+  change a list or mapping (``.append``, ``.update``: there is no ``{% do %}``); what it
+  needs computed comes from ``templatefuncs`` and ``partial``. Python internals (``__class__``, ``__globals__``,
   ``func_code``, ...) are out of reach. Their compiled code differs from an unsandboxed
   environment's, so it is cached under a role of its own (``jinjacache``).
 
@@ -101,16 +103,15 @@ class Renderer:
     def environment(self, suffix: str) -> jinja2.Environment:
         env = self._environments.get(suffix)
         if env is None:
-            env = jinja2.sandbox.SandboxedEnvironment(
+            env = jinja2.sandbox.ImmutableSandboxedEnvironment(
                 loader=jinja2.FileSystemLoader(self.project.templates_dir),
                 undefined=jinja2.StrictUndefined,
                 keep_trailing_newline=True,
                 trim_blocks=True,
                 lstrip_blocks=True,
                 autoescape=False,
-                extensions=["jinja2.ext.do"],
                 finalize=_FINALIZERS.get(suffix, _text),
-                bytecode_cache=jinjacache.for_environment(f"sandboxed-project{suffix}"),
+                bytecode_cache=jinjacache.for_environment(f"immutable-project{suffix}"),
             )
             env.filters.update(templatefuncs.FILTERS)
             env.globals.update(templatefuncs.GLOBALS)

@@ -276,3 +276,11 @@ def test_partial_leaves_out_the_keys_written_as_none(project_dir: Path) -> None:
 def test_a_value_reads_back_whole_inside_a_flow_collection(project_dir: Path, value: str) -> None:
     text = _render(project_dir, "x.yaml.j2", "env: [{name: A, value: {{ v }}}, {name: B, value: {{ v }}}]\n", {"v": value})
     assert yamlio.load_one(text, "x") == {"env": [{"name": "A", "value": value}, {"name": "B", "value": value}]}
+
+
+def test_a_template_cannot_change_a_list_or_mapping(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "{% set xs = [] %}\na: {{ xs.append(1) }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert error.message.startswith("not allowed in a template (templates run in a sandbox):")
+    error = _error(project_dir, "y.yaml.j2", "{% set m = {} %}\n{% do m.update({'a': 1}) %}\n")
+    assert (str(error.location), error.message) == ("templates/y.yaml.j2:2:1", "template syntax: Encountered unknown tag 'do'.")
