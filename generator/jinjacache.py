@@ -10,7 +10,7 @@ the modules whose functions run at compile time (``render``, ``yamlio.dump``, an
 docs stage's templating). Changing any of them starts a new, empty folder. A sandboxed
 environment compiles differently too (calls and operators go through the sandbox's checks):
 the project's templates, which run sandboxed, use roles of their own
-(``sandboxed-project.yaml``, ...), so code compiled without the sandbox never serves them.
+(``immutable-project.yaml``, ...), so code compiled without the sandbox never serves them.
 
 The folder is ``jinja/<digest>`` in cmgen's cache (``cachedir``: ``CMGEN_CACHE_DIR=off``
 or an unwritable folder turns caching off). A cache file that cannot be read or written

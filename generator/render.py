@@ -6,12 +6,15 @@
   otherwise, so a value with a newline or ``key: value`` in it stays one scalar and can
   never add a key or a document; mappings and lists become JSON flow collections. In
   shell scripts strings are shell-quoted. Structure comes from the templates alone
-  (loops and ``{% include %}`` of ``_``-prefixed partials).
+  (loops and ``{% include %}`` of ``_``-prefixed partials). Data a template needs
+  computed comes from the functions of ``templatefuncs`` and from ``partial(name, **vars)``,
+  a ``_``-prefixed YAML partial rendered and read back as data.
 - Templates render in sorted order; the same inputs give the same text.
-- Templates are data, not code: they run in Jinja2's sandbox (``SandboxedEnvironment``),
-  so ``{{ cycler.__init__.__globals__.os.popen('id') }}`` is a located error, not a shell
-  command (docs/trust-model.md). Lists and dicts a template builds stay mutable
-  (``{% do rules.append(...) %}``); Python internals (``__class__``, ``__globals__``,
+- Templates are data, not code: they run in Jinja2's immutable sandbox
+  (``ImmutableSandboxedEnvironment``), so ``{{ cycler.__init__.__globals__.os.popen('id') }}``
+  is a located error, not a shell command (docs/trust-model.md), and a template cannot
+  change a list or mapping (``.append``, ``.update``: there is no ``{% do %}``); what it
+  needs computed comes from ``templatefuncs`` and ``partial``. Python internals (``__class__``, ``__globals__``,
   ``func_code``, ...) are out of reach. Their compiled code differs from an unsandboxed
   environment's, so it is cached under a role of its own (``jinjacache``).
 
@@ -33,9 +36,10 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from generator import jinjacache, yamlio
+from generator import jinjacache, templatefuncs, yamlio
 from generator.errors import CmgenError
 from generator.project import Project
+from generator.templatefuncs import TemplateFailure
 from generator.tracing import Trace
 
 
@@ -48,6 +52,7 @@ class Rendered:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_FLOW_INDICATORS = frozenset(",[]{}")
 
 
 def _defined(value: Any) -> Any:
@@ -57,13 +62,18 @@ def _defined(value: Any) -> Any:
 
 
 def yaml_scalar(value: Any) -> str:
-    """A value as YAML text on one line that reads back as exactly that value."""
+    """A value as YAML text on one line that reads back as exactly that value, in a block
+    or inside a flow collection (``{name: {{ x }}}``)."""
     value = _defined(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     if not isinstance(value, _SCALARS):
         raise TypeError(f"cannot write a {type(value).__name__} into YAML: {value!r}")
-    return yamlio.scalar(value)
+    text = yamlio.scalar(value)
+    if isinstance(value, str) and text == value and _FLOW_INDICATORS.intersection(value):
+        # plain is safe in a block, not inside a flow collection ``{name: x, value: a,b}``
+        return json.dumps(value, ensure_ascii=False)
+    return text
 
 
 def shell_value(value: Any) -> str:
@@ -83,27 +93,6 @@ def _text(value: Any) -> str:
 _FINALIZERS: dict[str, Callable[[Any], str]] = {".yaml": yaml_scalar, ".yml": yaml_scalar, ".sh": shell_value}
 
 
-def _to_json(value: Any, indent: int | None = None) -> str:
-    return json.dumps(value, indent=indent, sort_keys=False, ensure_ascii=False)
-
-
-class TemplateFailure(Exception):
-    """Raised by ``fail()`` in a template: the values are wrong in a way a schema can't say."""
-
-
-def _fail(message: str) -> None:
-    raise TemplateFailure(message)
-
-
-def _one(items: Any, attribute: str, value: Any, what: str = "item") -> Any:
-    """The single item of ``items`` whose ``attribute`` equals ``value``; else a clear error."""
-    found = [item for item in items if item.get(attribute) == value]
-    if len(found) != 1:
-        problem = "no" if not found else f"{len(found)}"
-        raise TemplateFailure(f"{problem} {what} with {attribute} {value!r}")
-    return found[0]
-
-
 class Renderer:
     """Compiles each template once per process; renders any env with it."""
 
@@ -114,22 +103,37 @@ class Renderer:
     def environment(self, suffix: str) -> jinja2.Environment:
         env = self._environments.get(suffix)
         if env is None:
-            env = jinja2.sandbox.SandboxedEnvironment(
+            env = jinja2.sandbox.ImmutableSandboxedEnvironment(
                 loader=jinja2.FileSystemLoader(self.project.templates_dir),
                 undefined=jinja2.StrictUndefined,
                 keep_trailing_newline=True,
                 trim_blocks=True,
                 lstrip_blocks=True,
                 autoescape=False,
-                extensions=["jinja2.ext.do"],
                 finalize=_FINALIZERS.get(suffix, _text),
-                bytecode_cache=jinjacache.for_environment(f"sandboxed-project{suffix}"),
+                bytecode_cache=jinjacache.for_environment(f"immutable-project{suffix}"),
             )
-            env.filters["to_json"] = _to_json
-            env.globals["fail"] = _fail
-            env.globals["one"] = _one
+            env.filters.update(templatefuncs.FILTERS)
+            env.globals.update(templatefuncs.GLOBALS)
+            env.globals["partial"] = self._partial
             self._environments[suffix] = env
         return env
+
+    @jinja2.pass_context
+    def _partial(self, context: jinja2.runtime.Context, name: str, **variables: Any) -> Any:
+        """``partial(name, **vars)`` in a template: the YAML partial ``name`` rendered with the
+        caller's values and ``vars``, read back as data (Helm's ``include ... | fromYaml``).
+        Its expressions are serialised as YAML whatever the caller's output type, and a key
+        whose value is null is left out (``args: {{ args or none }}``: see ``compact``)."""
+        if not name.endswith((".yaml.j2", ".yml.j2")):
+            raise TemplateFailure(f"partial {name!r}: a partial read as data must be a .yaml.j2 template")
+        template = self.environment(".yaml").get_template(name)
+        text = template.render({**context.get_all(), **variables})
+        try:
+            return templatefuncs.compact(yamlio.load_one(text, name))
+        except CmgenError as error:
+            where = f" line {error.location.line}" if error.location.line else ""
+            raise TemplateFailure(f"partial {name} (rendered){where}: {error.message}") from None
 
     def template(self, path: Path) -> jinja2.Template:
         name = path.relative_to(self.project.templates_dir).as_posix()

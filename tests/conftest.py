@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from generator.cli import app
-from generator import graph, pipeline
+from generator import engines, graph, pipeline, values
 from generator.graph import Graph
 from generator.pipeline import Build
 from generator.project import Project
@@ -196,4 +196,6 @@ def secured_build(repo_project: Project) -> Build:
 
 
 def graph_of(build: Build, project: Project) -> Graph:
-    return graph.build(build.manifests, project.display(build.target.tree))
+    """The graph the docs stage builds: with the engine table of the build's env."""
+    table = engines.engines(values.load(project, build.env).data)
+    return graph.build(build.manifests, project.display(build.target.tree), table)

@@ -27,8 +27,20 @@ def test_another_cluster_gets_no_minikube_calls(minikube_build: Build, repo_proj
                     for sc in graph.storage_classes)
     elsewhere = dataclasses.replace(graph, storage_classes=classes)
     steps = plan.plan(elsewhere, "prod")
-    assert not steps.minikube and len(steps.claims_now) == 4
+    assert len(steps.claims_now) == 4
     scripts = docs.scripts(elsewhere, "prod")
     assert "minikube" not in scripts["deploy-networking.sh"] + scripts["test-connectivity.sh"]
     assert "get ingress cloudmart-frontend -o 'jsonpath={.status.loadBalancer.ingress[0].ip}'" in scripts["test-connectivity.sh"]
     assert "wait --for=jsonpath='{.status.phase}'=Bound pvc/postgres-user-data" in scripts["deploy-storage.sh"]
+
+
+def test_the_ingress_address_command_comes_from_the_settings(minikube_build: Build, repo_project: Project) -> None:
+    graph = graph_of(minikube_build, repo_project)
+    scripts = docs.scripts(graph, "any", options=docs.Settings(ingress_address=("lab-cluster", "address", "--of", "ingress")))
+    assert 'address="${INGRESS_ADDRESS:-$(lab-cluster address --of ingress)}"' in scripts["test-connectivity.sh"]
+    assert "minikube" not in scripts["test-connectivity.sh"]
+
+
+def test_the_env_named_minikube_gets_no_minikube_call_without_the_setting(minikube_build: Build, repo_project: Project) -> None:
+    scripts = docs.scripts(graph_of(minikube_build, repo_project), "minikube")
+    assert "minikube ip" not in scripts["test-connectivity.sh"]

@@ -3,7 +3,6 @@ kubernetes-validate (strict, official schemas), yamllint, and the tutorial's req
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -198,13 +197,10 @@ def test_adding_a_component_is_a_values_change(tmp_path: Path) -> None:
 
 
 def test_an_engine_is_one_partial_chosen_by_name(tmp_path: Path) -> None:
-    """README "Adding an engine": without its partial, the render stops at pod.j2's import
-    line; with it, the component's pod is built from it."""
+    """README "Adding an engine": a component whose engine is not in the values' engines
+    stops the render at component.yaml.j2's check; an engine without its partial stops it at
+    pod.yaml.j2's partial() line; with both, the component's pod is built from them."""
     _copy_project(tmp_path)
-    schema_file = tmp_path / "values" / "values.schema.json"
-    schema = json.loads(schema_file.read_text())
-    schema["properties"]["components"]["items"]["properties"]["engine"]["enum"].append("memcached")
-    schema_file.write_text(json.dumps(schema))
     env_file = tmp_path / "values" / "minikube.yaml"
     env_file.write_text(
         env_file.read_text()
@@ -219,20 +215,39 @@ def test_an_engine_is_one_partial_chosen_by_name(tmp_path: Path) -> None:
         "    replicas: 1\n"
         "    resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {cpu: 250m, memory: 128Mi}}\n"
     )
-    pod = (tmp_path / "templates" / "_partials" / "pod.j2").read_text().splitlines()
-    [import_line] = [n for n, line in enumerate(pod, 1) if line.startswith('{% import "_partials/engines/"')]
+
+    def line_of(template: str, start: str) -> int:
+        text = (tmp_path / "templates" / "_partials" / template).read_text().splitlines()
+        [found] = [n for n, line in enumerate(text, 1) if line.lstrip().startswith(start)]
+        return found
+
     with pytest.raises(CmgenError) as caught:
         pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
-    assert str(caught.value.location) == f"templates/_partials/pod.j2:{import_line}:1"
-    assert caught.value.message == "template not found: _partials/engines/memcached.j2"
+    assert str(caught.value.location) == f"templates/_partials/component.yaml.j2:{line_of('component.yaml.j2', '{{ fail(')}:1"
+    assert caught.value.message == "component session-cache runs engine memcached, which is not in the values' engines"
 
-    (tmp_path / "templates" / "_partials" / "engines" / "memcached.j2").write_text(
-        "{% macro container(c, out) %}\n"
-        '{% do out.ports.append({"name": "memcached", "containerPort": c.port, "protocol": "TCP"}) %}\n'
-        '{% do out.update({"readiness": {"tcpSocket": {"port": "memcached"}},'
-        ' "liveness": {"tcpSocket": {"port": "memcached"}, "periodSeconds": 20}}) %}\n'
-        "{% endmacro %}\n"
-        "{% macro exporter(c, out) %}{% endmacro %}\n"
+    env_file.write_text(
+        env_file.read_text()
+        + "engines:\n"
+        "  memcached:\n"
+        "    title: Memcached\n"
+        "    stateful: false\n"
+        "    portName: memcached\n"
+        "    exporter: {image: prom/memcached-exporter:v0.15.2, port: 9150, args: []}\n"
+    )
+    with pytest.raises(CmgenError) as caught:
+        pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
+    assert str(caught.value.location) == (
+        f"templates/_partials/pod.yaml.j2:{line_of('pod.yaml.j2', '{% set e = partial(')}:1")
+    assert caught.value.message == "template not found: _partials/engines/memcached.yaml.j2"
+
+    (tmp_path / "templates" / "_partials" / "engines" / "memcached.yaml.j2").write_text(
+        "container:\n"
+        "  ports: [{name: {{ engine.portName }}, containerPort: {{ c.port }}, protocol: TCP}]\n"
+        "  args: []\n  env: []\n  mounts: []\n  volumes: []\n  secrets: []\n"
+        "  readiness: {tcpSocket: {port: memcached}}\n"
+        "  liveness: {tcpSocket: {port: memcached}, periodSeconds: 20}\n"
+        "exporter: {env: [], mounts: []}\n"
     )
     build = pipeline.build(Project.load(tmp_path), "minikube", pipeline.Options(docs=False))
     assert not [f.text() for f in build.findings if f.severity == "error"]

@@ -226,3 +226,61 @@ def test_a_sandboxed_template_through_the_cli_changes_nothing(project_dir: Path,
         assert not marker.exists()
         assert snapshot(project_dir) == before
 
+
+
+def test_partial_renders_a_yaml_partial_as_data_with_the_callers_values(project_dir: Path) -> None:
+    _template(project_dir, "_parts/labels.yaml.j2", "app: {{ app.name }}\nport: {{ c.port }}\nnote: {{ note }}\n")
+    text = _render(
+        project_dir, "x.yaml.j2",
+        "{% for c in components %}"
+        "labels: {{ partial('_parts/labels.yaml.j2', c=c, note='a: b') | merge({'extra': 1}) }}\n"
+        "{% endfor %}",
+    )
+    assert yamlio.load_one(text, "x") == {"labels": {"app": "shop", "port": 8080, "note": "a: b", "extra": 1}}
+
+
+def test_partial_values_are_yaml_serialised_even_when_the_caller_is_markdown(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.yaml.j2", "value: {{ text }}\n")
+    text = _render(project_dir, "x.md.j2", "{{ partial('_parts/v.yaml.j2', text='x\\ny: 1').value }}")
+    assert text == "x\ny: 1"
+
+
+def test_partial_must_be_yaml(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.md.j2", "x\n")
+    error = _error(project_dir, "x.yaml.j2", "a: 1\nb: {{ partial('_parts/v.md.j2') }}\n")
+    assert (str(error.location), error.message) == (
+        "templates/x.yaml.j2:2:1", "partial '_parts/v.md.j2': a partial read as data must be a .yaml.j2 template",
+    )
+
+
+def test_an_error_inside_a_partial_is_located_in_the_partial(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.yaml.j2", "a: 1\nb: {{ app.nope }}\n")
+    error = _error(project_dir, "x.yaml.j2", "x: {{ partial('_parts/v.yaml.j2') }}\n")
+    assert str(error.location) == "templates/_parts/v.yaml.j2:2:1"
+
+
+def test_a_partial_that_is_not_yaml_is_an_error_at_the_calling_line(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.yaml.j2", "a: [\n")
+    error = _error(project_dir, "x.yaml.j2", "\nx: {{ partial('_parts/v.yaml.j2') }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert "_parts/v.yaml.j2 (rendered)" in error.message
+
+
+def test_partial_leaves_out_the_keys_written_as_none(project_dir: Path) -> None:
+    _template(project_dir, "_parts/v.yaml.j2", "a: {{ none }}\nb: [{{ none }}]\nc: {d: {{ 'x' if false else none }}, e: 1}\n")
+    text = _render(project_dir, "x.yaml.j2", "x: {{ partial('_parts/v.yaml.j2') }}\n")
+    assert yamlio.load_one(text, "x") == {"x": {"b": [None], "c": {"e": 1}}}
+
+
+@pytest.mark.parametrize("value", ["a,b", "x]", "{y", "k=v,l=w", "plain"])
+def test_a_value_reads_back_whole_inside_a_flow_collection(project_dir: Path, value: str) -> None:
+    text = _render(project_dir, "x.yaml.j2", "env: [{name: A, value: {{ v }}}, {name: B, value: {{ v }}}]\n", {"v": value})
+    assert yamlio.load_one(text, "x") == {"env": [{"name": "A", "value": value}, {"name": "B", "value": value}]}
+
+
+def test_a_template_cannot_change_a_list_or_mapping(project_dir: Path) -> None:
+    error = _error(project_dir, "x.yaml.j2", "{% set xs = [] %}\na: {{ xs.append(1) }}\n")
+    assert str(error.location) == "templates/x.yaml.j2:2:1"
+    assert error.message.startswith("not allowed in a template (templates run in a sandbox):")
+    error = _error(project_dir, "y.yaml.j2", "{% set m = {} %}\n{% do m.update({'a': 1}) %}\n")
+    assert (str(error.location), error.message) == ("templates/y.yaml.j2:2:1", "template syntax: Encountered unknown tag 'do'.")

@@ -36,7 +36,7 @@ def generate(
 ) -> dict[str, OutputFile]:
     """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree);
     ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight)."""
-    graph = build(manifests, tree)
+    graph = build(manifests, tree, options.engines)
     kinds = {manifest.kind for manifest in manifests}
     text = render_report(graph, env, {n: f.data for n, f in files.items()}, kinds, options)
     output = {REPORT: OutputFile(text.encode())}
@@ -44,7 +44,7 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    context = _context(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests))
+    context = _context(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests), options)
     for name in SCRIPTS:
         output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
     # A project's Markdown file (its README) gets the Deploy section in place of the marker:
@@ -71,12 +71,17 @@ def _in(language: str, template: str) -> str:
     return f"{stem}.{language}.{suffixes}"
 
 
-def scripts(graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = ()) -> dict[str, str]:
-    context = _context(graph, env, needs or deploy.Deploy((), frozenset(), (), (), ()), refusals)
+def scripts(
+    graph: Graph, env: str, needs: deploy.Deploy | None = None, refusals: tuple[str, ...] = (),
+    options: Settings = Settings(),
+) -> dict[str, str]:
+    context = _context(graph, env, needs or deploy.Deploy((), frozenset(), (), (), ()), refusals, options)
     return {name: templating.render(f"{name}.j2", **context) for name in SCRIPTS}
 
 
-def _context(graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, ...]) -> dict[str, object]:
+def _context(
+    graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, ...], options: Settings
+) -> dict[str, object]:
     steps = plan.plan(graph, env, needs.custom_kinds)
     with_claims = {claim.namespace for claim in graph.claims}
     routes_per_host: dict[str, Route] = {}
@@ -85,6 +90,7 @@ def _context(graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, 
     context = {
         "graph": graph,
         "plan": steps,
+        "settings": options,
         "deploy": needs,
         "refusals": refusals,
         "probes": steps.probes,

@@ -1,17 +1,18 @@
-"""The documented performance of each StorageClass's volumes (``data/storage_performance.yaml``),
-and what it gives a claim of a given size."""
+"""The documented performance of each StorageClass's volumes, and what it gives a claim of a
+given size. The figures are the project's data: the values' ``storagePerformance``, a list
+of entries ``{provisioner, type?, media?, readIopsPerGiB?, writeIopsPerGiB?,
+throughputMiBpsPerGiB?, latencyMs?, node?, source}`` (``node: true``: a folder on the node's
+own disk, nothing provisioned); each cites its source."""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator import yamlio
 from generator.graph.model import StorageClass
 
-_DATA = "storage_performance.yaml"
+SECTION = "storagePerformance"
 
 
 @dataclass(frozen=True)
@@ -38,31 +39,31 @@ class Disk:
         return round(self.throughput_per_gib * size / 2**30, 1)
 
 
-@functools.cache
-def _disks() -> tuple[Disk, ...]:
-    path = Path(__file__).parent.parent / "data" / _DATA
-    entries: list[dict[str, Any]] = yamlio.load_one(yamlio.read_text(path), f"generator/data/{_DATA}")
+def disks(values: Mapping[str, Any]) -> tuple[Disk, ...]:
+    """The entries of the values' ``storagePerformance`` (already checked by the schema)."""
+    entries = values.get(SECTION)
     return tuple(
         Disk(
-            provisioner=entry["provisioner"],
-            source=entry["source"],
-            node=entry.get("node", False),
-            type=entry.get("type", ""),
-            media=entry.get("media", ""),
+            provisioner=str(entry["provisioner"]),
+            source=str(entry["source"]),
+            node=bool(entry.get("node", False)),
+            type=str(entry.get("type", "")),
+            media=str(entry.get("media", "")),
             read_iops_per_gib=entry.get("readIopsPerGiB", 0.0),
             write_iops_per_gib=entry.get("writeIopsPerGiB", 0.0),
             throughput_per_gib=entry.get("throughputMiBpsPerGiB", 0.0),
             latency_ms=entry.get("latencyMs"),
         )
-        for entry in entries
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, Mapping)
     )
 
 
-def disk(storage_class: StorageClass) -> Disk | None:
-    """The documented disk of a StorageClass: by provisioner, and by its ``type`` parameter
-    when the provisioner has types; None when the data does not know it."""
+def disk(storage_class: StorageClass, known: Iterable[Disk]) -> Disk | None:
+    """The documented disk of a StorageClass among ``known``: by provisioner, and by its
+    ``type`` parameter when the provisioner has types; None when the data does not know it."""
     wanted = storage_class.parameters.get("type", "")
     return next(
-        (d for d in _disks() if d.provisioner == storage_class.provisioner and d.type in ("", wanted)),
+        (d for d in known if d.provisioner == storage_class.provisioner and d.type in ("", wanted)),
         None,
     )

@@ -23,7 +23,6 @@ _ORDER = (
     "PersistentVolumeClaim", "Role", "RoleBinding", "Service", "DaemonSet", "Deployment",
     "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
 )  # fmt: skip
-MINIKUBE_PROVISIONER = "k8s.io/minikube-hostpath"
 # The kinds ``kubectl rollout status`` waits for (a Job or CronJob has no rollout).
 ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
@@ -63,7 +62,6 @@ class Persistence:
 @dataclass(frozen=True)
 class Plan:
     env: str
-    minikube: bool
     files: dict[str, tuple[str, ...]]  # stage -> files
     ingress_classes: tuple[str, ...]
     secrets: tuple[Secret, ...]
@@ -99,7 +97,6 @@ def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
     now = tuple((c.namespace, c.name) for c in graph.claims if not c.template and (c.namespace, c.name) not in waiting)
     return Plan(
         env=env,
-        minikube=env == "minikube" or any(sc.provisioner == MINIKUBE_PROVISIONER for sc in graph.storage_classes),
         files={stage: tuple(sorted(names, key=lambda n: (_rank(graph.files[n]), n))) for stage, names in files.items()},
         ingress_classes=tuple(sorted({r.ingress_class for r in graph.routes if r.ingress_class})),
         secrets=_secrets(graph),

@@ -100,10 +100,10 @@ def _lacking(graph: Graph, kinds: set[str]) -> list[Advice]:
     return found
 
 
-def storage_performance(graph: Graph) -> list[ClassPerformance]:
+def storage_performance(graph: Graph, known: tuple[Disk, ...] = ()) -> list[ClassPerformance]:
     found = []
     for storage_class in graph.storage_classes:
-        documented = disk(storage_class)
+        documented = disk(storage_class, known)
         claims = tuple(
             (claim, *(documented.iops(claim.bytes) if documented else (0, 0)),
              documented.throughput(claim.bytes) if documented else 0.0)
@@ -132,7 +132,7 @@ def context(
         "advice": advice(graph, kinds, settings),
         "settings": settings,
         "features": {f.name: f for f in settings.features},
-        "storage_performance": storage_performance(graph),
+        "storage_performance": storage_performance(graph, settings.disks),
         "topology": mermaid(topology(graph)),
         "dataflow": mermaid(dataflow(graph)),
         "observability": mermaid(observability(graph)) if graph.splits or graph.telemetry else "",

@@ -1,5 +1,12 @@
 """What the docs stage reads besides the objects: the report's language (``docs:`` in
-cmgen.yaml) and two optional keys of the env's values, documented in the README:
+cmgen.yaml) and optional keys of the env's values, documented in the README:
+
+- ``engines``: what runs in the workloads (generator/engines.py): which are databases, what
+  the report calls them, how the persistence check logs in;
+- ``storagePerformance``: the documented performance of the volumes each provisioner (and
+  disk ``type``) creates, with its source (generator/docs/disks.py);
+- ``addons.ingressAddress``: per kind of cluster (``addons.cluster``), the command printing
+  the ingress controller's address (else scripts read the first Ingress's status);
 
 - ``performance``: the env's targets (``responseTimeMs``, ``throughputRps``,
   ``availabilityPercent``), stated in the report's performance section;
@@ -14,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.docs.disks import Disk, disks
+from generator.engines import Engine, engines
 from generator.errors import CmgenError
 
 HORIZON_KEY = "x-cmgen-horizon"
@@ -34,6 +43,9 @@ class Settings:
     language: str = "en"
     targets: Mapping[str, float] = field(default_factory=dict)  # of TARGETS, those the values set
     features: tuple[Feature, ...] = ()
+    engines: Mapping[str, Engine] = field(default_factory=dict)
+    disks: tuple[Disk, ...] = ()
+    ingress_address: tuple[str, ...] = ()  # argv; empty: the first Ingress's load-balancer IP
 
 
 def settings(values: Mapping[str, Any], schema: Mapping[str, Any], language: str = "en") -> Settings:
@@ -56,7 +68,15 @@ def settings(values: Mapping[str, Any], schema: Mapping[str, Any], language: str
             raise CmgenError(f"the values schema's features.{name}: {HORIZON_KEY} must be one of {', '.join(HORIZONS)}")
         description = entry.get(f"x-cmgen-description-{language}") or entry.get("description", "")
         features.append(Feature(name, on, str(description), horizon))
-    return Settings(language, targets, tuple(features))
+    return Settings(language, targets, tuple(features), engines(values), disks(values), _ingress_address(values))
+
+
+def _ingress_address(values: Mapping[str, Any]) -> tuple[str, ...]:
+    addons = values.get("addons")
+    if not isinstance(addons, Mapping) or not isinstance(addons.get("ingressAddress"), Mapping):
+        return ()
+    command = addons["ingressAddress"].get(str(addons.get("cluster", "")))
+    return tuple(str(arg) for arg in command) if isinstance(command, list) else ()
 
 
 def _properties(schema: Mapping[str, Any], key: str) -> Mapping[str, Mapping[str, Any]]:

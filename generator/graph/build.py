@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.engines import ENGINE_LABEL, Engine
 from generator.k8s.identity import effective_namespace
 from generator.graph import database, mesh, model, policy, storage
 from generator.lint.configrefs import external_secrets
@@ -22,14 +23,16 @@ _DNS = re.compile(
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 
 
-def build(manifests: Iterable[Manifest], tree: str = "") -> model.Graph:
+def build(manifests: Iterable[Manifest], tree: str = "", engines: Mapping[str, Engine] | None = None) -> model.Graph:
     """The graph of ``manifests``; ``tree`` is the prefix of their source names that the
-    graph's file names drop (scripts apply files relative to the tree)."""
+    graph's file names drop (scripts apply files relative to the tree). ``engines`` (the
+    values' table) tells which workloads run a database: a pod's engine is its
+    ``app.kubernetes.io/component`` label; without the table no database is known."""
     manifests = list(manifests)
     index = Index.build(manifests)
     pods = [pod for pod in index.pods if pod.manifest.kind in _WORKLOADS]
     scaling = _autoscalers(index)
-    workloads = [_workload(pod, scaling) for pod in pods]
+    workloads = [_workload(pod, scaling, engines or {}) for pod in pods]
     by_pod = {id(pod): workload for pod, workload in zip(pods, workloads)}
     services = sorted(
         (_service(item, index, by_pod) for item in index.of_kind("Service")), key=_by_key
@@ -97,7 +100,9 @@ def _autoscalers(index: Index) -> dict[tuple[str, str, str], tuple[int, int]]:
     return found
 
 
-def _workload(pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, int]]) -> model.Workload:
+def _workload(
+    pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, int]], engines: Mapping[str, Engine]
+) -> model.Workload:
     manifest = pod.manifest
     containers = [container.data for container in pod.containers(init=False)]
     claims = {
@@ -143,7 +148,7 @@ def _workload(pod: PodTemplate, scaling: dict[tuple[str, str, str], tuple[int, i
         secrets=_secrets(pod, containers),
         health=health,
         description=_description(manifest),
-        database=database.first(containers),
+        database=database.first(containers, engines.get(str(pod.labels.get(ENGINE_LABEL, "")))),
     )
 
 

@@ -56,7 +56,7 @@ class Database:
     """A database server in a workload's container, as its official image is configured: the
     account the image creates, with the password it reads from ``password_file``."""
 
-    engine: str  # postgres, mongodb
+    engine: str  # a key of the values' engines
     container: str
     user: str
     name: str  # the database the image creates

@@ -6,8 +6,8 @@
 # summary; exit 0 only when every check passed. By default it changes nothing.
 #   namespaces; Services with endpoints; workloads rolled out; Ingress routing per host and
 #   path; every call a pod makes (from inside the caller's container); data surviving a
-#   pod restart on every claim-mounting workload (a row in each database: PostgreSQL through
-#   psql, MongoDB through mongosh); claims Bound; API response < 500 ms;
+#   pod restart on every claim-mounting workload (a row in each database, through its
+#   engine's client); claims Bound; API response < 500 ms;
 #   service-to-service latency < 50 ms; 100 concurrent requests per host; disk writes.
 # Usage: test-connectivity.sh [--restart [--force]]
 #   --restart: also the checks that change the cluster (section 7): a row written to each
@@ -253,36 +253,34 @@ replace_pod() {
   kubectl -n "$1" wait --for=condition=Ready pod -l "$3" --timeout=300s
 }
 # statement ENGINE ACTION TOKEN: what writes, reads (printing the token) or deletes the row
-# of TOKEN in cmgen_persistence_check: SQL for postgres, mongosh JavaScript for mongodb.
+# of TOKEN in cmgen_persistence_check (the values' engines.<engine>.check, @TOKEN@ replaced).
 statement() {
+  local text
   case "$1/$2" in
-    postgres/write) echo "CREATE TABLE IF NOT EXISTS cmgen_persistence_check (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now()); INSERT INTO cmgen_persistence_check (token) VALUES ('$3')" ;;
-    postgres/read) echo "SELECT token FROM cmgen_persistence_check WHERE token = '$3'" ;;
-    postgres/delete) echo "DELETE FROM cmgen_persistence_check WHERE token = '$3'" ;;
-    mongodb/write) echo "db.cmgen_persistence_check.insertOne({_id: '$3', writtenAt: new Date()}, {writeConcern: {w: 1, j: true}}); ''" ;;
-    mongodb/read) echo "const row = db.cmgen_persistence_check.findOne({_id: '$3'}); print(row ? row._id : '')" ;;
-    mongodb/delete) echo "db.cmgen_persistence_check.deleteOne({_id: '$3'}); ''" ;;
+    mongodb/write) text='db.cmgen_persistence_check.insertOne({_id: '"'"'@TOKEN@'"'"', writtenAt: new Date()}, {writeConcern: {w: 1, j: true}}); '"'"''"'"'' ;;
+    mongodb/read) text='const row = db.cmgen_persistence_check.findOne({_id: '"'"'@TOKEN@'"'"'}); print(row ? row._id : '"'"''"'"')' ;;
+    mongodb/delete) text='db.cmgen_persistence_check.deleteOne({_id: '"'"'@TOKEN@'"'"'}); '"'"''"'"'' ;;
+    postgres/write) text='CREATE TABLE IF NOT EXISTS cmgen_persistence_check (token text PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now()); INSERT INTO cmgen_persistence_check (token) VALUES ('"'"'@TOKEN@'"'"')' ;;
+    postgres/read) text='SELECT token FROM cmgen_persistence_check WHERE token = '"'"'@TOKEN@'"'"'' ;;
+    postgres/delete) text='DELETE FROM cmgen_persistence_check WHERE token = '"'"'@TOKEN@'"'"'' ;;
+    *) return 2 ;;
   esac
+  echo "${text//@TOKEN@/$3}"
 }
 # query ENGINE NAMESPACE POD CONTAINER PASSWORD_FILE USER DATABASE PORT STATEMENT: runs the
 # statement in the database container, logged in over TCP as USER with the password read
 # from the file the server itself was given (its *_PASSWORD_FILE): it never leaves the pod.
 query() {
   case "$1" in
+    mongodb)
+      # shellcheck disable=SC2016 # $1..$5 expand in the pod's shell, from the arguments after it
+      kubectl -n "$2" exec "$3" -c "$4" -- sh -c 'HOME=/tmp CMGEN_PASSWORD_FILE="$1" CMGEN_USER="$2" mongosh --quiet --norc "mongodb://127.0.0.1:$4/$3" --eval "db.getSiblingDB('"'"'admin'"'"').auth(process.env.CMGEN_USER, require('"'"'fs'"'"').readFileSync(process.env.CMGEN_PASSWORD_FILE, '"'"'utf8'"'"').replace(/\n+\$/, '"'"''"'"')); $5"' \
+        mongosh "$5" "$6" "$7" "$8" "$9"
+      ;;
     postgres)
       # shellcheck disable=SC2016 # $1..$5 expand in the pod's shell, from the arguments after it
-      kubectl -n "$2" exec "$3" -c "$4" -- sh -c \
-        'PGPASSWORD="$(cat "$1")" psql -h 127.0.0.1 -p "$4" -U "$2" -d "$3" -v ON_ERROR_STOP=1 -qtA -c "$5"' \
+      kubectl -n "$2" exec "$3" -c "$4" -- sh -c 'PGPASSWORD="$(cat "$1")" psql -h 127.0.0.1 -p "$4" -U "$2" -d "$3" -v ON_ERROR_STOP=1 -qtA -c "$5"' \
         psql "$5" "$6" "$7" "$8" "$9"
-      ;;
-    mongodb)
-      # mongosh logs in from JavaScript, reading the password file itself (HOME: its config
-      # and logs go to the writable /tmp, the root filesystem being read-only).
-      # shellcheck disable=SC2016 # $1..$5 expand in the pod's shell, from the arguments after it
-      kubectl -n "$2" exec "$3" -c "$4" -- sh -c \
-        'HOME=/tmp CMGEN_PASSWORD_FILE="$1" CMGEN_USER="$2" mongosh --quiet --norc "mongodb://127.0.0.1:$4/$3" --eval "$5"' \
-        mongosh "$5" "$6" "$7" "$8" \
-        "db.getSiblingDB('admin').auth(process.env.CMGEN_USER, require('fs').readFileSync(process.env.CMGEN_PASSWORD_FILE, 'utf8').replace(/\n+\$/, '')); $9"
       ;;
     *) return 2 ;;
   esac
