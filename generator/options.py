@@ -22,3 +22,4 @@ class Options:
     crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
     require_schemas: bool = False  # a custom resource without a CRD is an error
     docs: bool = True
+    graph: bool = False  # the platform graph on the build even without the docs (cmgen graph)

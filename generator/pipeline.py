@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
+from generator import addons, confine, docs, graph, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
+from generator.graph import Graph
 from generator.k8s.identity import ObjectId
 from generator.manifests import Manifest, Source
 from generator.options import Options
@@ -30,6 +31,7 @@ class Build:
     files: dict[str, OutputFile] = field(default_factory=dict)
     manifests: list[Manifest] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    graph: Graph | None = None  # with the docs stage, or Options.graph
 
 
 @dataclass(frozen=True)
@@ -137,13 +139,16 @@ def _build(
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
     result.findings.extend(lint.lint(result.manifests, project.config.lint, addons=env_addons))
+    tree = project.display(target.tree)
     if options.docs and project.config.docs:
         observer.stage("docs")
-        tree = project.display(target.tree)
+        result.graph = graph.build(result.manifests, tree)  # the docs are drawn from it
         settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
         result.files.update(
-            docs.generate(result.manifests, tree, env, result.files, settings, env_addons)
+            docs.generate(result.manifests, tree, env, result.files, settings, env_addons, result.graph)
         )
+    elif options.graph:
+        result.graph = graph.build(result.manifests, tree)
     return result
 
 

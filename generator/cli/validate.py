@@ -14,7 +14,8 @@ from pathlib import Path
 import typer
 
 from generator import report as formats
-from generator.cli.app import FINDINGS, OK, ProjectOption, command, echo_lines
+from generator.cli.app import FINDINGS, OK, command, echo_lines
+from generator.cli.flags import ProjectOption
 from generator.errors import CmgenError
 from generator.manifests import Manifest, load_paths
 from generator.report import error_dict
