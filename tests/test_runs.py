@@ -67,3 +67,43 @@ def test_the_graph_of_an_env_is_the_one_its_docs_are_drawn_from(repo_project: Pr
     assert build.graph is not None
     assert build.graph == graph.build(build.manifests, repo_project.display(build.target.tree))
     assert graph_env(repo_project, "minikube") == build.graph
+
+
+_COUNT_CHART_READS = """
+import collections, json, sys
+from pathlib import Path
+from generator.options import Options
+from generator.project import Project
+from generator.runs.render import render_envs, write_envs
+opened = collections.Counter()
+def hook(event, args):
+    if event == "open" and str(args[0]).endswith(".png"):
+        opened[Path(args[0]).name] += 1
+project = Project.load(Path(sys.argv[1]))
+sys.addaudithook(hook)
+run = render_envs(project, ["minikube"], Options(), jobs=1, refuse_mass_removal=True)
+written = [wrote.written.changed for wrote in write_envs(run, refuse_mass_removal=True)]
+print(json.dumps([dict(opened), written]))
+"""
+
+
+def test_a_render_reads_each_unchanged_chart_once(tmp_path: Path) -> None:
+    """The worker reads a chart on disk to keep it instead of drawing it (``write.reused``);
+    the write then trusts what was read while the file's stat is the same, instead of
+    reading it a second time for its digest."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, copy_repo_project
+
+    project = copy_repo_project(tmp_path / "project", "out")
+    env = {**os.environ, "CMGEN_CACHE_DIR": "off"}  # no replay: a full build, then the write
+    result = subprocess.run(
+        [sys.executable, "-c", _COUNT_CHART_READS, str(project)], capture_output=True, text=True, cwd=REPO, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    opened, written = json.loads(result.stdout)
+    assert written == [[]]  # the committed tree: nothing to change
+    assert opened == {"network-topology.png": 1, "service-mesh.png": 1, "storage-requests.png": 1}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from generator.runs import build_env, forget_renderers
 
 if TYPE_CHECKING:
     from generator.outputs import OutputFile
-    from generator.write import Written
+    from generator.write import Stamp, Written
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Rendered:
     files: dict[str, tuple[bytes, bool]]
     findings: list[Finding]
     unchanged: int = 0  # replayed from the build cache: this many files, none to write
+    read: dict[str, Stamp] = field(default_factory=dict)  # charts read from the tree (write.reused)
 
     def output_files(self) -> dict[str, OutputFile]:
         from generator.outputs import OutputFile
@@ -108,7 +109,7 @@ def write_envs(run: RenderRun, refuse_mass_removal: bool) -> Iterator[EnvWritten
         if result.unchanged:
             yield EnvWritten(outcome.env, result.target, result.unchanged, write.Written((), (), ()))
             continue
-        written = write.write(result.target, result.output_files(), refuse_mass_removal=refuse_mass_removal)
+        written = write.write(result.target, result.output_files(), refuse_mass_removal, result.read)
         yield EnvWritten(outcome.env, result.target, len(result.files), written)
 
 
@@ -132,9 +133,12 @@ def render_env(project: Project, options: Options, digests: dict[str, str | None
 
     build = build_env(project, env, options)
     buildcache.store(digests[env], project, env, options, build)
-    reused = write.reused(build.target, build.files)  # a chart whose file on disk has the same source is kept, not drawn
+    # A chart whose file on disk has the same source is kept, not drawn; the write then
+    # does not read it again (``read``).
+    read: dict[str, Stamp] = {}
+    reused = write.reused(build.target, build.files, read)
     files = {name: (file.data, file.executable) for name, file in reused.items()}
-    return Rendered(build.target, files, build.findings)
+    return Rendered(build.target, files, build.findings, read=read)
 
 
 def print_env(project: Project, env: str, options: Options, show_only: Sequence[str]) -> tuple[str, list[Finding]]:
