@@ -2,8 +2,8 @@
 
     values -> render -> parse -> overlay -> dump -> validate -> lint -> docs
 
-``build`` does all of it in memory and returns a ``Build``; nothing is written. The CLI
-writes a build (``write.write``) only when it has no error findings. The docs stage adds
+``build`` does all of it in memory and returns a ``Build``; nothing is written. The runs of
+the commands (``generator.runs``) write a build only when it has no error findings. The docs stage adds
 the report, charts and scripts computed from the final objects (``Options.docs``).
 """
 

@@ -23,10 +23,11 @@ from generator.cli.flags import (
     ProjectOption,
     RequireSchemasOption,
 )
+from generator.cli.output import OutputOption, bad_input_reported, emit, said
 from generator.errors import CmgenError
-from generator.findings import NO_SCHEMA, Finding
 from generator.options import Options
 from generator.project import Project
+from generator.reporting import Report
 
 
 @command("envs")
@@ -63,6 +64,7 @@ def check_command(
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Build again even when the inputs are unchanged since the last build."
     ),
+    output: str = OutputOption,
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render in memory, validate, lint and compare with the tree on disk.
@@ -72,18 +74,19 @@ def check_command(
     """
     from generator.runs.check import check_envs
 
-    current = project(project_dir)
-    options = Options(kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas)
-    names = select_envs(current, env, all_envs)
-    run = check_envs(current, names, options, jobs_or_default(jobs), cache=not no_cache)
+    with bad_input_reported(output, Report("check", [], diagnostics=True)) as reporter:
+        current = project(project_dir)
+        options = Options(kube_version=kube_version, crds=tuple(crd), require_schemas=require_schemas)
+        names = select_envs(current, env, all_envs)
+        run = check_envs(current, names, options, jobs_or_default(jobs), cache=not no_cache)
     for error in run.errors:
-        print(error, file=sys.stderr)
-    report_findings(run.findings)
+        print(error.render(), file=sys.stderr)
+    emit(Report("check", run.findings, errors=run.errors, envs=names, diagnostics=True), reporter)
     if run.errors:
         raise typer.Exit(BAD_INPUT)
     if not run.ok:
         raise typer.Exit(FINDINGS)
-    print(f"cmgen: {len(names)} env(s) in sync")
+    print(f"cmgen: {len(names)} env(s) in sync", file=said(reporter))
 
 
 def jobs_or_default(jobs: int | None) -> int:
@@ -140,27 +143,3 @@ def select_envs(current: Project, env: str | None, all_envs: bool) -> list[str]:
         raise CmgenError("which env? give --env ENV or --all-envs (see: cmgen envs)")
     current.env_values(env)
     return [env]
-
-
-def report_findings(findings: list[Finding]) -> None:
-    """Diagnostics go to stderr: errors and warnings in full, reasoned skips (info) as a
-    count (``cmgen lint`` lists them). stdout keeps the summary of what was done."""
-    skipped = unvalidated = 0
-    for finding in sorted(set(findings)):  # once: every env reports a symlinked out/
-        if finding.severity != "info":
-            print(finding.text(), file=sys.stderr)
-        elif finding.rule == NO_SCHEMA:
-            unvalidated += 1
-        else:
-            skipped += 1
-    if skipped:
-        print(
-            f"cmgen: {skipped} lint finding(s) skipped with a reason, by annotation or in "
-            f"cmgen.yaml (see: cmgen lint)",
-            file=sys.stderr,
-        )
-    if unvalidated:
-        print(
-            f"cmgen: {unvalidated} custom resource(s) not validated: no CRD given (use --crd)",
-            file=sys.stderr,
-        )

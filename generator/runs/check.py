@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator import parallel
+from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
 from generator.options import Options
 from generator.project import Project
@@ -29,7 +30,7 @@ class CheckRun:
     """The findings of every env, in env order, and the bad input of those that had it."""
 
     findings: list[Finding]
-    errors: list[str]
+    errors: list[CmgenError]
 
     @property
     def ok(self) -> bool:
@@ -52,11 +53,11 @@ def check_envs(project: Project, envs: Sequence[str], options: Options, jobs: in
         for outcome in parallel.run(job, missed, jobs, ["generator.pipeline", "generator.drift"])
     }
     findings: list[Finding] = []
-    errors: list[str] = []
+    errors: list[CmgenError] = []
     for env in envs:
         outcome = built.get(env)
-        if outcome is not None and outcome.error is not None:
-            errors.append(outcome.error)
+        if outcome is not None and outcome.cause is not None:
+            errors.append(outcome.cause)
         findings.extend(stored.get(env) or (outcome.result if outcome else None) or [])
     return CheckRun(findings, errors)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import parallel
+from generator.errors import CmgenError
 from generator.findings import Finding, has_errors
 from generator.options import Options
 from generator.project import OutputTarget, Project
@@ -47,8 +48,8 @@ class RenderRun:
     outcomes: list[parallel.Outcome[Rendered]]
 
     @property
-    def errors(self) -> list[str]:
-        return [outcome.error for outcome in self.outcomes if outcome.error is not None]
+    def errors(self) -> list[CmgenError]:
+        return [outcome.cause for outcome in self.outcomes if outcome.cause is not None]
 
     @property
     def findings(self) -> list[Finding]:
