@@ -21,6 +21,9 @@ ProjectOption = typer.Option(
 EnvOption = typer.Option(
     None, "--env", "-e", help="Environment (see: cmgen envs).", autocompletion=_complete_envs
 )
+OneEnvOption = typer.Option(
+    ..., "--env", "-e", help="Environment (see: cmgen envs).", autocompletion=_complete_envs
+)
 AllEnvsOption = typer.Option(False, "--all-envs", help="Every environment.")
 JobsOption = typer.Option(
     None, "--jobs", "-j", help="With --all-envs: envs built in parallel (default: the CPU count)."

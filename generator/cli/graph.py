@@ -8,13 +8,13 @@ from pathlib import Path
 import typer
 
 from generator.cli.app import command, project
-from generator.cli.flags import ProjectOption
+from generator.cli.flags import OneEnvOption, ProjectOption
 from generator.errors import CmgenError
 
 
 @command("graph")
 def graph_command(
-    env: str = typer.Option(..., "--env", "-e", help="Environment (see: cmgen envs)."),
+    env: str = OneEnvOption,
     format: str = typer.Option("mermaid", "--format", "-f", help="mermaid, dot or json."),
     project_dir: Path | None = ProjectOption,
 ) -> None:
