@@ -107,3 +107,22 @@ def test_a_render_reads_each_unchanged_chart_once(tmp_path: Path) -> None:
     opened, written = json.loads(result.stdout)
     assert written == [[]]  # the committed tree: nothing to change
     assert opened == {"network-topology.png": 1, "service-mesh.png": 1, "storage-requests.png": 1}
+
+
+def test_validate_and_lint_runs_take_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.runs.manifests import lint_paths, validate_paths
+
+    monkeypatch.chdir(tmp_path)  # no project around: the defaults
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: eighty}]\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+    )
+    run = validate_paths(["a.yaml"], "1.35", [], False, ["ConfigMap"], None)
+    assert not run.ok and [finding.rule for finding in run.findings] == ["schema"]
+    assert run.summary is not None and (run.summary.resources, run.summary.invalid, run.summary.skipped) == (2, 1, 1)
+    assert [(item.resource, item.skipped) for item in run.checked] == [
+        ("Service/s", ""), ("ConfigMap/c", "ConfigMap skipped (--skip)")
+    ]
+    linted = lint_paths(["a.yaml"])
+    assert [item.resource for item in linted.checked] == ["Service/s", "ConfigMap/c"]
+    assert linted.summary is None

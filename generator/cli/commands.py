@@ -42,12 +42,9 @@ def init_command(
     directory: Path = typer.Argument(..., help="The new project's folder (new or empty)."),
 ) -> None:
     """Create a new project (templates, values with a schema, pre-commit config) and render it."""
-    from generator import scaffolding
-    from generator.runs.render import render_new
+    from generator.runs.render import create_project
 
-    created = scaffolding.create(directory)
-    current = Project.load(directory)
-    created.extend(render_new(current))
+    current, created = create_project(directory)
     for path in created:
         print(current.display(path))
     print(f"cmgen: created {directory}; next: cd {directory} && cmgen check --all-envs")
@@ -102,25 +99,21 @@ def diff_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Unified diff of what is on disk against a fresh render (exit 1 if they differ)."""
-    from generator.runs.check import diff_env
+    from generator.runs.check import diff_envs
 
     current = project(project_dir)
     paint = sys.stdout.isatty() if color is None else color
     code = OK
-    for name in select_envs(current, env, all_envs):
-        try:
-            diff = diff_env(current, name)
-        except CmgenError as error:
-            if not all_envs:
-                raise
-            print(error.render(), file=sys.stderr)  # every env is diffed, then the worst code
+    for outcome in diff_envs(current, select_envs(current, env, all_envs)):
+        if outcome.result is None:
+            print(outcome.error, file=sys.stderr)  # every env is diffed, then the worst code
             code = BAD_INPUT
             continue
-        for line in diff.lines:
+        for line in outcome.result.lines:
             sys.stdout.write(_paint(line) if paint else line)
             if not line.endswith("\n"):
                 sys.stdout.write("\n")
-        code = max(code, FINDINGS if diff.differences else OK)
+        code = max(code, FINDINGS if outcome.result.differences else OK)
     raise typer.Exit(code)
 
 

@@ -81,6 +81,12 @@ class Diff:
     lines: list[str]
 
 
+def diff_envs(project: Project, envs: Sequence[str]) -> list[parallel.Outcome[Diff]]:
+    """Each env's diff, in env order; with several envs, one's bad input is its outcome and
+    the others are diffed (``parallel.run``, one process: a diff is read in order)."""
+    return parallel.run(functools.partial(diff_env, project), envs, jobs=1)
+
+
 def diff_env(project: Project, env: str) -> Diff:
     """What is on disk against a fresh render of ``env``."""
     from generator import drift, pipeline

@@ -114,17 +114,18 @@ def write_envs(run: RenderRun, refuse_mass_removal: bool) -> Iterator[EnvWritten
         yield EnvWritten(outcome.env, result.target, len(result.files), written)
 
 
-def render_new(project: Project) -> list[Path]:
-    """The first render of a new project (``cmgen init``): every env built and written;
-    the files written."""
-    from generator import pipeline, write
+def create_project(directory: Path) -> tuple[Project, list[Path]]:
+    """A new project in ``directory`` (``cmgen init``), every env of it built and written;
+    the files created."""
+    from generator import pipeline, scaffolding, write
 
-    created: list[Path] = []
+    created = scaffolding.create(directory)
+    project = Project.load(directory)
     for env in project.envs():
         build = pipeline.build(project, env)
         written = write.write(build.target, build.files)
         created.extend(build.target.root / name for name in written.changed)
-    return created
+    return project, created
 
 
 def render_env(project: Project, options: Options, digests: dict[str, str | None], env: str) -> Rendered:
