@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import CmgenError
-from generator.reporting import Report, counts
+from generator.reporting.model import Report, counts
 
 VERSION = 1
 SCHEMA = Path(__file__).with_name("json-output.schema.json")

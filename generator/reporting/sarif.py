@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.errors import CmgenError
 from generator.findings import Finding, Skip
-from generator.reporting import Report, RuleInfo
+from generator.reporting.model import Report, RuleInfo
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from generator.findings import Finding
-from generator.reporting import Checked, Report
+from generator.reporting.model import Checked, Report
 
 if TYPE_CHECKING:
     from xml.etree import ElementTree

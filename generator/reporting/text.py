@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.findings import NO_SCHEMA, Finding
-from generator.reporting import Report, counts
+from generator.reporting.model import Report, counts
 
 _WORDS = {"error": "error", "warning": "warning", "info": "skipped"}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.findings import Finding, has_errors
 from generator.manifests import Manifest, by_tree, load_paths
 from generator.project import Config, Project
-from generator.reporting import Checked, Summary
+from generator.reporting.model import Checked, Summary
 
 
 @dataclass(frozen=True)
