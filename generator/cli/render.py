@@ -70,9 +70,10 @@ def render_command(
     project_dir: Path | None = ProjectOption,
 ) -> None:
     """Render, validate and lint; write the tree only when there are no errors."""
+    from generator.runs.render import print_env, render_envs, write_envs
+
     if out == Path("-"):  # the Unix spelling of stdout, not a folder named "-"
         stdout, out = True, None
-    from generator.runs.render import print_env, render_envs, write_envs
 
     with bad_input_reported(output, Report("render", [], diagnostics=True)) as reporter:
         if stdout and (out is not None or all_envs):
