@@ -11,6 +11,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Options:
+    """The options of one build (``pipeline.build``), from the command line; the overlay
+    engine's generator options are another thing (``generator.overlay``)."""
+
     overlays: bool = True
     sets: tuple[str, ...] = ()  # --set KEY=YAML
     values_files: tuple[Path, ...] = ()  # -f FILE: merged after values/<env>.yaml
