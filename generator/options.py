@@ -11,6 +11,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Options:
+    """The options of one build (``pipeline.build``), from the command line; the overlay
+    engine's generator options are another thing (``generator.overlay``)."""
+
     overlays: bool = True
     sets: tuple[str, ...] = ()  # --set KEY=YAML
     values_files: tuple[Path, ...] = ()  # -f FILE: merged after values/<env>.yaml
@@ -22,3 +25,4 @@ class Options:
     crds: tuple[Path, ...] = ()  # added to the crds of cmgen.yaml
     require_schemas: bool = False  # a custom resource without a CRD is an error
     docs: bool = True
+    graph: bool = False  # the platform graph on the build even without the docs (cmgen graph)

@@ -28,6 +28,7 @@ class Outcome(Generic[T]):
     env: str
     result: T | None = None
     error: str | None = None  # bad input (a CmgenError), rendered
+    cause: CmgenError | None = None  # that error itself (it pickles with its location)
 
 
 def default_jobs() -> int:
@@ -80,7 +81,7 @@ def _outcome(job: Callable[[str], T], env: str) -> Outcome[T]:
     try:
         return Outcome(env, result=job(env))
     except CmgenError as error:
-        return Outcome(env, error=error.render())
+        return Outcome(env, error=error.render(), cause=error)
 
 
 def _mark_worker() -> None:

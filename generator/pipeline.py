@@ -2,8 +2,8 @@
 
     values -> render -> parse -> overlay -> dump -> validate -> lint -> docs
 
-``build`` does all of it in memory and returns a ``Build``; nothing is written. The CLI
-writes a build (``write.write``) only when it has no error findings. The docs stage adds
+``build`` does all of it in memory and returns a ``Build``; nothing is written. The runs of
+the commands (``generator.runs``) write a build only when it has no error findings. The docs stage adds
 the report, charts and scripts computed from the final objects (``Options.docs``).
 """
 
@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from generator import addons, confine, docs, lint, overlay, progress, render, validate, values, yamlio
+from generator import addons, confine, docs, graph, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
+from generator.graph import Graph
 from generator.k8s import scope
 from generator.k8s.identity import ObjectId
 from generator.k8s.objects import Manifest, Placed, Source
@@ -33,6 +34,7 @@ class Build:
     files: dict[str, OutputFile] = field(default_factory=dict)
     manifests: list[Manifest] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    graph: Graph | None = None  # with the docs stage, or Options.graph
 
 
 class Origin:
@@ -136,13 +138,17 @@ def _build(
     result.findings.extend(
         lint.lint(result.manifests, project.config.lint, addons=env_addons, known=known)
     )
+    tree = project.display(target.tree)
     if options.docs and project.config.docs:
         observer.stage("docs")
-        tree = project.display(target.tree)
         settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
+        result.graph = graph.build(result.manifests, tree, settings.engines)  # the docs are drawn from it
         result.files.update(
-            docs.generate(result.manifests, tree, env, result.files, settings, env_addons)
+            docs.generate(result.manifests, tree, env, result.files, settings, env_addons, result.graph)
         )
+    elif options.graph:
+        engines = docs.settings(merged.data, values.schema(project), project.config.docs_language).engines
+        result.graph = graph.build(result.manifests, tree, engines)
     return result
 
 

@@ -11,6 +11,7 @@ not on the way to the tree (``OutputTarget.symlink``: ``out/`` itself, ``out/<en
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping
 import dataclasses
 from dataclasses import dataclass
@@ -34,15 +35,19 @@ class Written:
 
 
 def write(
-    target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool = False
+    target: OutputTarget,
+    files: Mapping[str, OutputFile],
+    refuse_mass_removal: bool = False,
+    stamps: Mapping[str, Stamp] | None = None,
 ) -> Written:
     """Make ``target.tree`` hold exactly ``files`` (paths relative to the tree).
 
     One writer at a time per output folder (``writelock``). With ``refuse_mass_removal``,
     a write that would remove more than half of the files cmgen recorded is refused before
-    any change: its inputs probably vanished (see docs/trust-model.md)."""
+    any change: its inputs probably vanished (see docs/trust-model.md). ``stamps``: files
+    that ``reused`` read from the tree; one whose stat is still the same is not read again."""
     try:
-        return _write(target, files, refuse_mass_removal)
+        return _write(target, files, refuse_mass_removal, dict(stamps or {}))
     except OSError as exc:
         raise _cannot_write(exc, target) from None
 
@@ -104,24 +109,31 @@ def _own_files(root: Path) -> list[Path]:
     return [root / name for name in (STATE_FILE, JOURNAL_FILE, STAGING_DIR)]
 
 
-def _write(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
+def _write(
+    target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool, stamps: dict[str, Stamp]
+) -> Written:
     root = target.root
     _check(target)
     _make_root(root)
     with writelock.held(root):
         _check(target)  # as it is now that no other cmgen writes here
         finished = recover(root)
-        return dataclasses.replace(_replace(target, files, refuse_mass_removal), finished=finished)
+        return dataclasses.replace(_replace(target, files, refuse_mass_removal, stamps), finished=finished)
 
 
-def _replace(target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool) -> Written:
+def _replace(
+    target: OutputTarget, files: Mapping[str, OutputFile], refuse_mass_removal: bool, stamps: dict[str, Stamp]
+) -> Written:
     root = target.root
-    wanted = _wanted(target, reused(target, files))  # an unchanged chart is kept, not drawn
+    wanted = _wanted(target, reused(target, files, stamps))  # an unchanged chart is kept, not drawn
+    prefix = target.tree.relative_to(root)
+    read = {(prefix / name).as_posix(): stamp for name, stamp in stamps.items()}  # by the record's names
     previous = recorded(root)
     changed, overwritten = {}, []
     for name, output in wanted.items():
         path = journal.inside(root, name)
-        current = journal.digest(path)
+        # A file read a moment ago (``reused``) and unchanged since holds ``output``'s bytes.
+        current = output.digest if name in read and _stamp(path) == read[name] else journal.digest(path)
         if current is not None and name not in previous and current != output.digest:
             raise CmgenError("refusing to overwrite a file that cmgen did not write", str(path))
         if current != output.digest or _mode_differs(path, output):
@@ -168,20 +180,40 @@ def _refuse_mass_removal(target: OutputTarget, removed: list[str], recorded_coun
         )
 
 
-def reused(target: OutputTarget, files: Mapping[str, OutputFile]) -> dict[str, OutputFile]:
+Stamp = tuple[int, int, int, int]  # st_ino, st_size, st_mtime_ns, st_ctime_ns
+
+
+def reused(
+    target: OutputTarget, files: Mapping[str, OutputFile], stamps: dict[str, Stamp] | None = None
+) -> dict[str, OutputFile]:
     """``files`` (relative to the tree), each chart whose file on disk records the hash of the
     same data (``pngmeta.SOURCE_KEY``) replaced by the bytes on disk: kept, not drawn again
     (drawing is most of a render's time). The rule ``drift`` compares charts by; a chart
-    whose data changed is drawn when its bytes are needed."""
+    whose data changed is drawn when its bytes are needed. ``stamps`` gets the stat of each
+    kept file as it was read: ``write`` given them does not read those files again."""
     kept = dict(files)
     for name, output in files.items():
         if output.source_hash is None:
             continue
         path = journal.inside(target.root, (target.tree.relative_to(target.root) / name).as_posix())
-        data = path.read_bytes() if path.is_file() else b""
+        before = _stamp(path)
+        data = path.read_bytes() if before is not None else b""
         if pngmeta.source_hash(data) == output.source_hash:
             kept[name] = OutputFile(data, output.executable)
+            if stamps is not None and before is not None and _stamp(path) == before:
+                stamps[name] = before
     return kept
+
+
+def _stamp(path: Path) -> Stamp | None:
+    """What tells that a regular file is unchanged since it was read, or None (no file)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _make_root(root: Path) -> None:

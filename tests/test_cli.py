@@ -251,3 +251,28 @@ def test_a_drift_finding_says_how_to_fix_it(project_dir: Path, monkeypatch: pyte
         "error[drifted] differs from a fresh render (hand-edited or stale); "
         "run: pre-commit run cmgen-render --hook-stage manual\n"
     ) in hooked.stderr
+
+
+def test_check_reports_in_every_format_of_the_one_table(project_dir: Path, tmp_path: Path) -> None:
+    """check and render take the --output of lint and validate: a drifted file is a SARIF
+    error result (a valid log), a JUnit failure and a TAP ``not ok``, on stdout alone."""
+    import json
+
+    from junitparser import JUnitXml
+    from tap.parser import Parser
+
+    from tests.sarif_judge import schema_errors
+
+    path = project_dir / "out/dev/week3/day3/app/configmap.yaml"
+    path.write_text(path.read_text() + "# edit\n")
+    sarif = cmgen("check", "--env", "dev", "--output", "sarif", project=project_dir)
+    log = json.loads(sarif.stdout)
+    assert sarif.exit_code == 1 and schema_errors(log) == []
+    errors = [result for result in log["runs"][0]["results"] if result["level"] == "error"]
+    assert [result["ruleId"] for result in errors] == ["drifted"]
+    junit = cmgen("check", "--env", "dev", "--output", "junit", project=project_dir)
+    (tmp_path / "check.xml").write_text(junit.stdout)
+    assert JUnitXml.fromfile(str(tmp_path / "check.xml")).failures == 1
+    text = cmgen("check", "--env", "dev", "--output", "tap", project=project_dir)
+    tests = [line for line in Parser().parse_text(text.stdout) if line.category == "test"]
+    assert [test.ok for test in tests].count(False) == 1

@@ -160,10 +160,10 @@ def test_json_on_bad_input_carries_the_error() -> None:
     assert result.stderr == "cmgen: error: no PATH given: name manifest files or folders (or - for stdin)\n"
     document = json.loads(result.stdout)
     assert document["findings"] == []
-    assert document["error"] == {
-        "file": None, "line": None, "column": None,
+    assert document["errors"] == [{
+        "file": None, "line": None, "column": None, "context": [],
         "message": "no PATH given: name manifest files or folders (or - for stdin)",
-    }
+    }]
 
 
 def test_junit_and_tap_outputs_have_a_test_per_object(tmp_path: Path) -> None:

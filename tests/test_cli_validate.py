@@ -53,7 +53,7 @@ def test_json_output_has_the_same_findings_and_counts() -> None:
     result = runner.invoke(app, ["validate", str(folder), "--output", "json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert (data["resources"], data["invalid"], data["skipped"]) == (6, 6, 0)
+    assert (data["summary"]["resources"], data["summary"]["invalid"], data["summary"]["skipped"]) == (6, 6, 0)
     assert {finding["rule"] for finding in data["findings"]} == {"unknown-api"}
     assert data["findings"][0]["line"] == 1 and data["findings"][0]["column"] == 13
 
@@ -140,9 +140,10 @@ def test_json_on_bad_input_is_a_document_carrying_the_error(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{broken}:2:1: error: duplicate key 'kind'")
     assert json.loads(result.stdout) == {
-        "resources": 0, "invalid": 0, "skipped": 0, "findings": [],
-        "error": {"file": str(broken), "line": 2, "column": 1,
-                  "message": "duplicate key 'kind' (first defined at line 1)"},
+        "version": 1, "command": "validate", "findings": [], "counts": {"error": 0, "warning": 0, "info": 0},
+        "summary": {"resources": 0, "files": 0, "valid": 0, "invalid": 0, "errors": 0, "skipped": 0},
+        "errors": [{"file": str(broken), "line": 2, "column": 1, "context": [],
+                    "message": "duplicate key 'kind' (first defined at line 1)"}],
     }
 
 

@@ -128,13 +128,13 @@ def test_findings_are_sorted_across_files() -> None:
     loaded = manifests.from_text(bad, "b.yaml") + manifests.from_text(bad, "a.yaml")
     report = validate(loaded, "1.35")
     assert [finding.file for finding in report.findings] == ["a.yaml", "b.yaml"]
-    assert report.summary() == "2 resources, 2 invalid, 0 skipped"
+    assert (report.resources, report.invalid, report.skipped) == (2, 2, 0)
 
 
-def test_report_as_dict_has_counts_and_findings() -> None:
-    data = validate(_load(CUSTOM), "1.35").as_dict()
-    assert (data["resources"], data["invalid"], data["skipped"]) == (1, 0, 1)
-    assert data["findings"][0]["rule"] == "no-schema"
+def test_report_has_counts_and_findings() -> None:
+    report = validate(_load(CUSTOM), "1.35")
+    assert (report.resources, report.invalid, report.skipped) == (1, 0, 1)
+    assert report.findings[0].rule == "no-schema"
 
 
 def test_unknown_kubernetes_version_is_bad_input() -> None:

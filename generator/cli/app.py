@@ -90,11 +90,6 @@ def project(path: Path | None) -> Project:
     return Project.load(path) if path is not None else Project.discover(Path.cwd())
 
 
-ProjectOption = typer.Option(
-    None, "--project", "-C", help="Project folder (default: the nearest with cmgen.yaml)."
-)
-
-
 def echo_lines(lines: list[str], err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     for line in lines:

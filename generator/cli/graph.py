@@ -7,13 +7,14 @@ from pathlib import Path
 
 import typer
 
-from generator.cli.app import ProjectOption, command, project
+from generator.cli.app import command, project
+from generator.cli.flags import OneEnvOption, ProjectOption
 from generator.errors import CmgenError
 
 
 @command("graph")
 def graph_command(
-    env: str = typer.Option(..., "--env", "-e", help="Environment (see: cmgen envs)."),
+    env: str = OneEnvOption,
     format: str = typer.Option("mermaid", "--format", "-f", help="mermaid, dot or json."),
     project_dir: Path | None = ProjectOption,
 ) -> None:
@@ -22,13 +23,9 @@ def graph_command(
     Namespaces, workloads, Services, routes, calls and storage: the graph the docs and
     charts are drawn from.
     """
-    from generator import graph, pipeline
     from generator.graph import export
+    from generator.runs import graph_env
 
     if format not in export.FORMATS:
         raise CmgenError(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
-    current = project(project_dir)
-    current.env_values(env)
-    build = pipeline.build(current, env, pipeline.Options(docs=False))
-    platform = graph.build(build.manifests, current.display(build.target.tree))
-    sys.stdout.write(export.export(platform, format))
+    sys.stdout.write(export.export(graph_env(project(project_dir), env), format))

@@ -33,10 +33,12 @@ def generate(
     files: Mapping[str, OutputFile],
     options: Settings = Settings(),
     addons: Addons | None = None,
+    graph: Graph | None = None,
 ) -> dict[str, OutputFile]:
     """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree);
-    ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight)."""
-    graph = build(manifests, tree, options.engines)
+    ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight);
+    ``graph``: the platform graph of ``manifests`` when the caller built it already."""
+    graph = graph or build(manifests, tree, options.engines)
     kinds = {manifest.kind for manifest in manifests}
     text = render_report(graph, env, {n: f.data for n, f in files.items()}, kinds, options)
     output = {REPORT: OutputFile(text.encode())}

@@ -24,7 +24,6 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.k8s import schemas
 from generator.validate import apirules, crds, deprecations, validators
@@ -46,17 +45,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
-
-    def summary(self) -> str:
-        return f"{self.resources} resources, {self.invalid} invalid, {self.skipped} skipped"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "resources": self.resources,
-            "invalid": self.invalid,
-            "skipped": self.skipped,
-            "findings": [finding.as_dict() for finding in self.findings],
-        }
 
 
 def validate(

@@ -1,9 +1,13 @@
+"""The reporters: text, JSON, SARIF (JUnit and TAP: tests/test_cli_validate.py, test_cli_lint.py)."""
+
 from __future__ import annotations
 
 import json
 
-from generator import report
 from generator.findings import Finding, Skip
+from generator.reporting import REPORTER_BY_NAME, Report, RuleInfo
+from generator.reporting import text as report
+from generator.reporting.sarif import sarif_text
 from tests.sarif_judge import schema_errors
 
 ERROR = Finding(
@@ -13,7 +17,7 @@ WARNING = Finding("a.yaml", 9, 1, "warning", "seccomp", "Deployment/y", "no secc
 SKIPPED = Finding(
     "a.yaml", 2, 1, "info", "seccomp", "Deployment/z", "no seccomp", "set it", skip=Skip("ok", "warning")
 )
-RULES = {"seccomp": report.RuleInfo("seccomp", "seccomp is set", "set it", "warning")}
+RULES = {"seccomp": RuleInfo("seccomp", "seccomp is set", "set it", "warning")}
 
 
 def test_text_sorted_with_hints_then_summary() -> None:
@@ -26,14 +30,14 @@ def test_text_sorted_with_hints_then_summary() -> None:
 
 
 def test_json_has_findings_and_counts() -> None:
-    document = json.loads(report.json_text([ERROR, WARNING]))
+    document = json.loads(REPORTER_BY_NAME["json"].render(Report("lint", [ERROR, WARNING])))
     assert document["counts"] == {"error": 1, "warning": 1, "info": 0}
     assert document["findings"][0]["file"] == "a.yaml"
     assert document["findings"][1]["rule"] == "service-selector"
 
 
 def test_sarif_structure() -> None:
-    document = json.loads(report.sarif_text([ERROR, WARNING, SKIPPED], RULES, "0.1.0"))
+    document = json.loads(sarif_text([ERROR, WARNING, SKIPPED], RULES, "0.1.0"))
     assert document["version"] == "2.1.0" and "sarif-2.1.0" in document["$schema"]
     [run] = document["runs"]
     driver = run["tool"]["driver"]
@@ -61,7 +65,7 @@ def test_text_shows_the_reason_of_a_skip() -> None:
 
 
 def test_sarif_result_of_a_skip_is_suppressed_in_source_with_its_reason() -> None:
-    [run] = json.loads(report.sarif_text([ERROR, WARNING, SKIPPED], RULES))["runs"]
+    [run] = json.loads(sarif_text([ERROR, WARNING, SKIPPED], RULES))["runs"]
     skipped, warning, error = run["results"]
     assert skipped["suppressions"] == [
         {"kind": "inSource", "status": "accepted", "justification": "ok"}
@@ -73,19 +77,19 @@ def test_sarif_result_of_a_skip_is_suppressed_in_source_with_its_reason() -> Non
 
 def test_sarif_info_finding_that_is_not_a_skip_is_a_note() -> None:
     no_schema = Finding("c.yaml", 1, 1, "info", "no-schema", "Widget/w", "no schema: skipped")
-    [run] = json.loads(report.sarif_text([no_schema], {}))["runs"]
+    [run] = json.loads(sarif_text([no_schema], {}))["runs"]
     assert [(r["level"], r["suppressions"]) for r in run["results"]] == [("note", [])]
 
 
 def test_sarif_is_valid_against_the_official_schema() -> None:
     unknown_rule = Finding("d.yaml", 4, 2, "error", "drifted", "", "differs")
-    document = json.loads(report.sarif_text([ERROR, WARNING, SKIPPED, unknown_rule], RULES, "1.0"))
+    document = json.loads(sarif_text([ERROR, WARNING, SKIPPED, unknown_rule], RULES, "1.0"))
     assert schema_errors(document) == []
-    assert schema_errors(json.loads(report.sarif_text([], {}))) == []
+    assert schema_errors(json.loads(sarif_text([], {}))) == []
 
 
 def test_the_schema_judge_is_not_vacuous() -> None:
-    document = json.loads(report.sarif_text([SKIPPED], RULES))
+    document = json.loads(sarif_text([SKIPPED], RULES))
     document["runs"][0]["results"][0]["suppressions"][0]["kind"] = "inComment"
     del document["runs"][0]["tool"]["driver"]["name"]
     errors = schema_errors(document)
