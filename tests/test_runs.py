@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import graph, pipeline
+from generator import engines, graph, pipeline, values
 from generator.options import Options
 from generator.project import Project
 from generator.runs import graph_env
@@ -65,7 +65,8 @@ def test_the_graph_of_an_env_is_the_one_its_docs_are_drawn_from(repo_project: Pr
     the graph they were drawn from, so a caller with the build at hand builds no other."""
     build = pipeline.build(repo_project, "minikube")
     assert build.graph is not None
-    assert build.graph == graph.build(build.manifests, repo_project.display(build.target.tree))
+    table = engines.engines(values.load(repo_project, "minikube").data)
+    assert build.graph == graph.build(build.manifests, repo_project.display(build.target.tree), table)
     assert graph_env(repo_project, "minikube") == build.graph
 
 
