@@ -69,7 +69,7 @@ def by_tree(manifests: list[Manifest]) -> list[list[Manifest]]:
     """Split manifests into the sets that are deployed together.
 
     A tree that cmgen generated (its root holds cmgen's record of written files) is one
-    set: ``out/minikube`` and ``out/prod`` are linted apart, so the same Service in two
+    set: ``out/dev`` and ``out/staging`` are linted apart, so the same Service in two
     envs is not a duplicate. Everything else forms one set.
     """
     groups: dict[str, list[Manifest]] = {}

@@ -5,9 +5,12 @@ not those made only for type checking (``if TYPE_CHECKING:``), which never run."
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import generator
+from generator import values
+from generator.project import Project
 
 PACKAGE = Path(generator.__file__).parent
 
@@ -119,3 +122,26 @@ def test_the_kubernetes_core_depends_on_no_stage_and_no_project() -> None:
         if not target.startswith("generator.k8s") and target not in allowed
     }
     assert outside == set()
+
+
+def test_the_tool_names_nothing_of_its_first_project(repo_project: Project) -> None:
+    """generator/ is the tool: CloudMart's platform name, tree, env names and engine names
+    appear only in the project (and in ``cmgen init``'s scaffold, which is an example).
+    Words that are ordinary English or Kubernetes words (the engine ``web``, the env
+    ``kind``) cannot be told apart and are left out."""
+    merged = values.load(repo_project, "prod").data
+    words = {merged["platform"]["name"], *merged["engines"], *repo_project.envs()}
+    words |= set(repo_project.config.tree.parts)
+    words -= {"web", "kind"}
+    assert {"cloudmart", "postgres", "mongodb", "minikube", "week3"} <= {w.lower() for w in words}
+    found = []
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_dir() or "scaffold" in path.relative_to(PACKAGE).parts or path.suffix == ".pyc":
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore").lower()
+        found += [
+            f"{path.relative_to(PACKAGE)}: {word}"
+            for word in sorted(words)
+            if re.search(rf"\b{re.escape(word.lower())}\b", text)
+        ]
+    assert found == []

@@ -2,7 +2,7 @@
 
 ``namespace-missing`` applies only when the set holds at least one Namespace object: a
 set without any is meant for namespaces that already exist (``kubectl apply -n``), while a
-set that creates its namespaces (like the CloudMart tree) must create every one it uses.
+set that creates its namespaces (like a generated env tree) must create every one it uses.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 
 cmgen's own form is one annotation per rule on the object's ``metadata.annotations``::
 
-    cmgen.io/lint-skip.read-only-root-fs: "postgres writes to its data dir; emptyDir planned"
+    cmgen.io/lint-skip.read-only-root-fs: "the database writes to its data dir; emptyDir planned"
 
 checkov's form is honoured for the checkov ids a rule lists (``Rule.checkov``), so one
 reasoned skip serves both tools::
 
-    checkov.io/skip1: CKV_K8S_22=postgres writes to its data dir
+    checkov.io/skip1: CKV_K8S_22=the database writes to its data dir
 
 A rule that corresponds to several checkov checks (``resources`` = CKV_K8S_10..13) is
 skipped only when all of them are. A skip never hides a finding: it is reported with

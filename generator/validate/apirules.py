@@ -181,7 +181,7 @@ def _annotations(annotations: Any, path: Path, problems: Problems) -> None:
         )))
 
 
-# Label values seen valid: the same few ("web", "prod", "v1") recur on every object.
+# Label values seen valid: the same few ("web", "stable", "v1") recur on every object.
 _VALID_LABEL_VALUES: set[str] = set()
 _REMEMBERED = 10_000
 

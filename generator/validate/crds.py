@@ -167,7 +167,7 @@ def _file_key(path: Path) -> tuple[str, int, int]:
 @lru_cache(maxsize=256)
 def _file_versions(name: str, mtime_ns: int, size: int) -> tuple[CrdVersion, ...]:
     """The CRD versions of one file, parsed once per process while the file is unchanged,
-    and kept in cmgen's cache by the file's digest: a CRD file is large YAML (CloudMart's
+    and kept in cmgen's cache by the file's digest: a CRD file is large YAML (the example project's
     ten: 1.1 MB, ~0.25 s to parse) that changes rarely, and its parsed form reads back as JSON
     in a tenth of the time. A cache that cannot be read or written is only slower."""
     data = Path(name).read_bytes()
