@@ -230,3 +230,28 @@ def test_a_new_env_with_an_overlay_and_two_new_namespaces_renders_complete(tmp_p
                  "networking/search-services.yaml", "workloads/payments-deployments.yaml",
                  "workloads/search-deployments.yaml"):
         assert f"k8s-manifests/{name}" in build.files, name
+
+
+def test_the_proof_new_namespaces_a_new_stateful_engine_and_a_new_env_with_an_overlay(tmp_path: Path) -> None:
+    """Issue 16's Proof in one copy of CloudMart: the staging env (its values and overlay, two
+    new namespaces with components) plus the MySQL engine (its values entry and its partial)
+    and a component using it. The output is complete, valid and lint-clean."""
+    from tests.test_engines_acceptance import COMPONENT, ENGINE, PARTIAL
+
+    root = copy_repo_project(tmp_path / "project")
+    (root / "values" / "staging.yaml").write_text(STAGING)
+    (root / "overlays" / "staging").mkdir()
+    (root / "overlays" / "staging" / "kustomization.yaml").write_text(STAGING_OVERLAY)
+    (root / "templates" / "_partials" / "engines" / "mysql.yaml.j2").write_text(PARTIAL)
+    files = (root / "mysql-engine.yaml", root / "mysql-component.yaml")
+    files[0].write_text(ENGINE)
+    files[1].write_text(COMPONENT)
+    project = Project.load(root)
+
+    merged = values.load(project, "staging", files=files).data
+    assert "mysql" in merged["engines"] and {"payments", "search"} <= {ns["name"] for ns in merged["namespaces"]}
+    build = pipeline.build(project, "staging", pipeline.Options(values_files=files, docs=False))
+    assert not unexplained(build)  # valid and lint-clean: every finding is skipped with a reason
+    assert not missing(merged, [manifest.data for manifest in build.manifests])
+    [mysql] = [m for m in build.manifests if m.kind == "StatefulSet" and m.name == "mysql-orders"]
+    assert mysql.data["spec"]["serviceName"] == "mysql-orders-headless"
