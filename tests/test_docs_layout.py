@@ -30,7 +30,7 @@ EPSILON = 0.5  # pixels: touching is not overlapping
 GENERATED = (
     "namespaces=[{name: payments-eu, tier: payments}, {name: warehouse, tier: warehouse}]",
     "volumes=[{name: warehouse-db-data, namespace: warehouse, storageClass: fast-ssd, size: 50Gi,"
-    " file: warehouse-pvc, purpose: warehouse data}]",
+    " purpose: warehouse data}]",
     "components=[{name: fraud-detection-scoring-engine-eu-west, namespace: payments-eu, description: Fraud scoring,"
     " engine: web, image: 'nginxinc/nginx-unprivileged:1.28.0-alpine', port: 8081,"
     " service: {name: fraud-detection-scoring-engine-eu-west, port: 8081}, replicas: 4,"

@@ -41,7 +41,7 @@ resources:
 
 COMPONENT = """\
 volumes:
-  - {name: mysql-orders-data, namespace: data, storageClass: fast-ssd, size: 10Gi, file: postgres-pvc, purpose: MySQL orders DB data}
+  - {name: mysql-orders-data, namespace: data, storageClass: fast-ssd, size: 10Gi, purpose: MySQL orders DB data}
 components:
   - name: mysql-orders
     namespace: data
