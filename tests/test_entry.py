@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,9 @@ def _interrupted_at_start_up(tmp_path: Path, *command: str) -> subprocess.Comple
     return subprocess.run(
         [sys.executable, *command, "envs"], capture_output=True, text=True, cwd=REPO, timeout=60,
         env={**os.environ, "PYTHONPATH": str(tmp_path), "CMGEN_DEBUG": ""},
+        # A shell's background job starts with SIGINT ignored, and then Python installs no
+        # KeyboardInterrupt handler: the child starts with the default, as from a terminal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
