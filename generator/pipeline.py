@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from generator import addons, confine, docs, graph, lint, overlay, progress, render, validate, values, yamlio
+from generator import addons, confine, docs, engines, graph, lint, overlay, progress, render, validate, values, yamlio
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.graph import Graph
@@ -146,9 +146,8 @@ def _build(
         result.files.update(
             docs.generate(result.manifests, tree, env, result.files, settings, env_addons, result.graph)
         )
-    elif options.graph:
-        engines = docs.settings(merged.data, values.schema(project), project.config.docs_language).engines
-        result.graph = graph.build(result.manifests, tree, engines)
+    elif options.graph:  # the graph alone needs only the engine table, not the docs' settings
+        result.graph = graph.build(result.manifests, tree, engines.engines(merged.data))
     return result
 
 

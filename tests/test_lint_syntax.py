@@ -43,13 +43,6 @@ def test_qualified_name_bad(key: str) -> None:
     assert syntax.qualified_name(key)
 
 
-def test_label_value() -> None:
-    assert syntax.label_value("") is None
-    assert syntax.label_value("v1.2_3-x") is None
-    assert syntax.label_value(1.0)  # unquoted YAML number
-    assert syntax.label_value("-x") and syntax.label_value("x" * 64)
-
-
 @pytest.mark.parametrize("name", ["http", "web-8080", "h2c"])
 def test_port_name_ok(name: str) -> None:
     assert syntax.port_name(name) is None

@@ -103,6 +103,7 @@ BAD = [
     ("secret-string-over-1mib", _secret(1024 * 1024 + 1, "stringData"), "stringData:", "ValidateSecret"),
     ("label-value-64", _edit(SERVICE, ("metadata", "labels"), {"tier": "a" * 64}), "tier: aaaa", "IsValidLabelValue"),
     ("label-value-syntax", _edit(SERVICE, ("metadata", "labels"), {"tier": "web-"}), "tier: web-", "IsValidLabelValue"),
+    ("label-value-leading-dash", _edit(SERVICE, ("metadata", "labels"), {"tier": "-x"}), 'tier: "-x"', "IsValidLabelValue"),
     ("pod-label-value-64", _edit(DEPLOYMENT, ("spec", "template", "metadata", "labels", "tier"), "a" * 64), "tier: aaaa", "IsValidLabelValue"),
     ("selector-value-64", _edit(SERVICE, ("spec", "selector", "app"), "a" * 64), "app: aaaa", "IsValidLabelValue"),
 ]
@@ -118,6 +119,7 @@ GOOD = [
     ("secret-1mib", _secret(1024 * 1024, "data")),
     ("label-value-63", _edit(SERVICE, ("metadata", "labels"), {"tier": "a" * 63})),
     ("label-value-empty", _edit(SERVICE, ("metadata", "labels"), {"tier": ""})),
+    ("label-value-dots-underscores", _edit(SERVICE, ("metadata", "labels"), {"tier": "v1.2_3-x"})),
 ]
 
 

@@ -106,19 +106,6 @@ def qualified_name(value: str) -> str | None:
     return None
 
 
-def label_value(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return f"must be a string, not {type(value).__name__} (quote it)"
-    if len(value) > 63:
-        return "must be no more than 63 characters"
-    if value and not _QUALIFIED_NAME.fullmatch(value):
-        return (
-            "must be empty or consist of alphanumerics, '-', '_' or '.', "
-            "starting and ending with an alphanumeric"
-        )
-    return None
-
-
 def port_name(value: str) -> str | None:
     """IANA_SVC_NAME: what a containerPort name and a named targetPort must be."""
     problems = []
