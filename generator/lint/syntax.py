@@ -1,4 +1,4 @@
-"""The API server's syntax rules for names, label keys/values, port names and quantities.
+"""The API server's syntax rules for names, label and annotation keys, port names and quantities.
 
 Transcribed from ``k8s.io/apimachinery/pkg/util/validation/validation.go`` (``IsDNS1123Label``,
 ``IsDNS1123Subdomain``, ``IsDNS1035Label``, ``IsQualifiedName``, ``IsValidLabelValue``,
