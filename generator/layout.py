@@ -110,12 +110,14 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Layout:
 
 
 def _check_template(reader: Reader, template: Any, path: tuple[str, ...], templates: Path) -> None:
-    why = _template_problem(template, templates)
+    why = template_problem(template, templates, routed=True)
     if why is not None:
         raise reader.fail(path, f"layout: {template!r}: {why}", key=True)
 
 
-def _template_problem(template: Any, templates: Path) -> str | None:
+def template_problem(template: Any, templates: Path, routed: bool = False) -> str | None:
+    """Why ``template`` does not name a template of ``templates`` that renders on its own
+    (and, when ``routed``, renders YAML objects): None when it does."""
     if not isinstance(template, str):
         return "a template is named by its path under templates/, a string"
     if (why := paths.problem(template)) is not None:
@@ -125,7 +127,7 @@ def _template_problem(template: Any, templates: Path) -> str | None:
         return "name a template by its path under templates/"
     if any(part.startswith("_") for part in parts):
         return "a partial ('_') renders nothing on its own: name the template that includes it"
-    if not template.endswith(tuple(suffix + ".j2" for suffix in SUFFIXES)):
+    if routed and not template.endswith(tuple(suffix + ".j2" for suffix in SUFFIXES)):
         return "only templates of YAML objects (.yaml.j2, .yml.j2) are routed"
     if not (templates / template).is_file():
         return "no such template in templates/"

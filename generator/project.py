@@ -9,7 +9,8 @@ A project is a folder with ``cmgen.yaml`` and::
     overlays/<env>/kustomization.yaml   optional, per environment
     out/<env>/<tree>/     the generated tree (``tree`` of cmgen.yaml; ``manifests`` by default)
 
-Which output file each rendered object goes to is ``layout`` of cmgen.yaml (``layout``).
+Which output file each rendered object goes to is ``layout`` of cmgen.yaml (``layout``); which
+templates render in an env is its ``when`` (``conditions``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import confine, layout, lintsettings, paths, yamlio
+from generator import conditions, confine, layout, lintsettings, paths, yamlio
+from generator.conditions import Conditions
 from generator.errors import CmgenError
 from generator.layout import Layout
 from generator.lintsettings import RuleSetting
@@ -39,7 +41,7 @@ DEFAULT_TREE = "manifests"
 DEFAULT_KUBE_VERSION = "1.35"
 
 _ENV_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs", "lint", "layout"}
+_CONFIG_KEYS = {"tree", "kubeVersion", "crds", "docs", "lint", "layout", "when"}
 _CONFIG_TYPES = (
     ("tree", str, "a relative path"),
     ("kubeVersion", str, 'a string (quote it: "1.30" unquoted is the number 1.3)'),
@@ -69,6 +71,7 @@ class Config:
     docs_language: str = "en"  # of the report: one of DOCS_LANGUAGES
     lint: tuple[RuleSetting, ...] = ()  # project-level lint settings (``lintsettings``)
     layout: Layout = Layout()  # which output file each rendered object goes to
+    when: Conditions = Conditions()  # which templates render in an env (``conditions``)
 
 
 @dataclass(frozen=True)
@@ -271,8 +274,10 @@ def _read_config(path: Path, root: Path) -> Config:
     docs, language = _docs(data.get("docs", False), text)
     lint = lintsettings.read(data.get("lint"), text, display)
     routes = layout.read(data.get("layout"), text, display, root / TEMPLATES_DIR)
+    when = conditions.read(data.get("when"), text, display, root / TEMPLATES_DIR)
     return Config(
-        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language, lint=lint, layout=routes
+        tree, data.get("kubeVersion", DEFAULT_KUBE_VERSION), crds, docs, language, lint=lint, layout=routes,
+        when=when,
     )
 
 

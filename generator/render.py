@@ -183,10 +183,16 @@ class Renderer:
 def render_all(
     renderer: Renderer, values: dict[str, Any], each: Callable[[], object] = lambda: None
 ) -> list[Rendered]:
-    """Every template of the project, in sorted order; ``each`` is called after each one."""
+    """Every template of the project that renders with ``values`` (``when`` of cmgen.yaml), in
+    sorted order; ``each`` is called after each one. A template that does not render is still
+    compiled: its syntax errors show in every env."""
+    project = renderer.project
     rendered = []
-    for path in renderer.project.templates():
-        rendered.append(renderer.render(path, values))
+    for path in project.templates():
+        if project.config.when.renders(path.relative_to(project.templates_dir).as_posix(), values):
+            rendered.append(renderer.render(path, values))
+        else:
+            renderer.template(path)
         each()
     return rendered
 

@@ -13,7 +13,7 @@ import pytest
 from generator.lint import RULES
 from generator.manifests import from_text
 from generator.validate import validate
-from tests.conftest import REPO, cmgen
+from tests.conftest import REPO, cmgen, copy_repo_project
 
 
 def test_lint_doc_lists_every_rule_with_its_severity() -> None:
@@ -60,3 +60,19 @@ def test_the_ci_example_uploads_only_findings_not_skipped(tmp_path: Path) -> Non
     assert suppressed > 0
     assert len(uploaded) == len(sarif["runs"][0]["results"]) - suppressed == 1
     assert uploaded[0]["suppressions"] == []
+
+
+def test_the_readmes_template_error_example_is_what_cmgen_prints(tmp_path: Path) -> None:
+    """The README's bad-input example for a template names a real file and line: a typo
+    there (``c.namespacee``) gives exactly that line."""
+    readme = (REPO / "README.md").read_text()
+    (example,) = re.findall(r"^templates/\S+: error: undefined value: .*$", readme, re.MULTILINE)
+    template, line = re.match(r"(templates/\S+?):(\d+):1:", example).groups()  # type: ignore[union-attr]
+    project = copy_repo_project(tmp_path / "project")
+    lines = (project / template).read_text().splitlines(keepends=True)
+    assert "c.namespace }}" in lines[int(line) - 1]
+    lines[int(line) - 1] = lines[int(line) - 1].replace("c.namespace }}", "c.namespacee }}")
+    (project / template).write_text("".join(lines))
+    result = cmgen("render", "--env", "minikube", project=project)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == example

@@ -217,7 +217,8 @@ def test_the_korean_report_states_the_same_facts(env_builds: dict[str, Build], r
 
 def test_docs_language_ko_in_cmgen_yaml_writes_the_korean_report(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    (tmp_path / "cmgen.yaml").write_text("tree: week3/day3\ndocs: {language: ko}\n")
+    config = tmp_path / "cmgen.yaml"  # the copy's settings (layout, when), its docs in Korean
+    config.write_text(config.read_text().replace("\ndocs: true\n", "\ndocs: {language: ko}\n"))
     text = pipeline.build(Project.load(tmp_path), "minikube").files[REPORT].data.decode()
     assert "## 💾 스토리지 분석" in text and "Storage analysis" not in text
     assert project.config.docs_language == "en"  # the copy as made: English, the default

@@ -136,7 +136,9 @@ def test_a_rendered_finding_points_at_the_object_and_its_template_line(repo_proj
     assert monitor_finding.message == ("needs CRD servicemonitors.monitoring.coreos.com: add-on kube-prometheus-stack "
                                        "provides it but is not part of env minikube")
     assert monitor_finding.file.endswith("k8s-manifests/monitoring/service-monitors.yaml")
-    assert monitor_finding.origin == "templates/k8s-manifests/monitoring/service-monitors.yaml.j2:8"
+    template = "templates/k8s-manifests/monitoring/service-monitors.yaml.j2"
+    kind_line = (REPO / template).read_text().splitlines().index("kind: ServiceMonitor") + 1
+    assert monitor_finding.origin == f"{template}:{kind_line}"
 
 
 def test_cmgen_render_reports_an_unprovided_kind_and_writes_nothing_while_lint_on_files_does_not(

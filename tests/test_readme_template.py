@@ -20,7 +20,8 @@ _TERMS = {"CloudMart", "env", "Ingress", "cmgen", "YAML"}
 def korean(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("korean")
     copy_project(root)
-    (root / "cmgen.yaml").write_text("tree: week3/day3\ndocs: {language: ko}\n")
+    config = root / "cmgen.yaml"  # the copy's settings (layout, when), its docs in Korean
+    config.write_text(config.read_text().replace("\ndocs: true\n", "\ndocs: {language: ko}\n"))
     return Project.load(root)
 
 
