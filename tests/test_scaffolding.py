@@ -102,6 +102,19 @@ def test_the_readme_recipes_work(tmp_path: Path) -> None:
     assert "app.kubernetes.io/instance: myplatform-prod" in cart
 
 
+def test_the_readme_switch_recipe_leaves_one_env_without_the_gated_template(tmp_path: Path) -> None:
+    project = _init(tmp_path / "platform")
+    (project / "values/prod.yaml").write_text("platform:\n  environment: prod\nfeatures:\n  networkPolicies: false\n")
+    _render_clean(project, "dev")
+    rendered = runner.invoke(app, ["render", "--env", "prod", "--project", str(project)])
+    assert rendered.exit_code == 0, rendered.output
+    linted = runner.invoke(app, ["lint", str(project / "out/prod/manifests")])  # what the switch costs
+    assert "warning[network-policy] Deployment/hello: no NetworkPolicy restricts" in linted.output
+    assert (project / "out/dev/manifests/network-policies.yaml").is_file()
+    assert not (project / "out/prod/manifests/network-policies.yaml").exists()
+    assert (project / "out/prod/manifests/apps.yaml").is_file()
+
+
 def test_an_app_with_an_unknown_engine_is_an_error_at_the_template(tmp_path: Path) -> None:
     project = _init(tmp_path / "platform")
     base = project / "values/base.yaml"
