@@ -96,7 +96,7 @@ def objects_in(tree: Path, folder: str = "k8s-manifests") -> set[str]:
     """Kind/namespace/name of every object under ``folder``, read here with PyYAML."""
     found = set()
     for path in sorted((tree / folder).rglob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader):
             namespace = doc["metadata"].get("namespace", "")  # every namespaced object names its own
             found.add(f"{doc['kind']}/{namespace}/{doc['metadata']['name']}")
     return found

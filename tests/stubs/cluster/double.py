@@ -107,7 +107,8 @@ def _key(data: dict[str, Any], scope: str) -> str:
 
 def _documents(path: str) -> list[dict[str, Any]]:
     with open(os.path.join(CALL.environ["PWD"], path)) as handle:
-        return [doc for doc in yaml.safe_load_all(handle) if isinstance(doc, dict)]
+        # libyaml's safe loader (PyYAML's C binding): the same documents as safe_load_all, faster
+        return [doc for doc in yaml.load_all(handle, Loader=yaml.CSafeLoader) if isinstance(doc, dict)]
 
 
 def _no_match(path: str, data: dict[str, Any]) -> str:
