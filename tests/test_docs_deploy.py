@@ -22,7 +22,8 @@ from generator import pipeline, values, write
 from generator.options import Options
 from generator.project import OutputTarget, Project
 from tests.conftest import REPO
-from tests.stubs.cluster import server as double_server
+from tests.stubs import server as stub_server
+from tests.stubs.cluster import double
 
 DOUBLE = Path(__file__).parent / "stubs" / "cluster"
 ENVS = Project.load(REPO).envs()
@@ -83,7 +84,7 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    with double_server.serve() as port:
+    with stub_server.serve(double.serve_call, double.FIELDS) as port:
         yield port
 
 

@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from generator.docs import SCRIPTS
 from generator.pipeline import Build
 from generator.project import OutputTarget, Project
 from tests.conftest import REPO, graph_of
+from tests.stubs import recording
+from tests.stubs import server as stub_server
 
 STUBS = Path(__file__).parent / "stubs"
 ENVS = Project.load(REPO).envs()
@@ -40,14 +42,24 @@ def tree(minikube_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Pat
     return _tree(minikube_build, tmp_path_factory.mktemp("minikube"))
 
 
+_SERVER: dict[str, int] = {}  # the port of the recording kubectl's server, while the module runs
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _recording_server() -> Iterator[None]:
+    """The server the kubectl stand-in (tests/stubs/kubectl) hands its calls to."""
+    with stub_server.serve(recording.serve_call, recording.FIELDS) as port:
+        _SERVER["port"] = port
+        yield
+    _SERVER.clear()
+
+
 def run(tree: Path, tmp_path: Path, script: str, *args: str, fail: str = "", secrets: tuple[str, ...] = (),
         lose_data: bool = False) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     log, state = tmp_path / "calls.log", tmp_path / "state.json"
     if secrets and not state.exists():
         state.write_text(json.dumps({"secrets": list(secrets), "marker": ""}))
-    # The stand-ins first, then this interpreter's folder: the kubectl stand-in's python3 is
-    # then this interpreter, not a version manager's shim (pyenv's costs ~0.2 s a call).
-    env = {**os.environ, "PATH": f"{STUBS}:{Path(sys.executable).parent}:{os.environ['PATH']}", "STUB_LOG": str(log),
+    env = {**os.environ, "PATH": f"{STUBS}:{os.environ['PATH']}", "STUB_LOG": str(log), "STUB_PORT": str(_SERVER["port"]),
            "STUB_STATE": str(state), "STUB_FAIL": fail, "STUB_LOSE_DATA": "1" if lose_data else ""}
     result = subprocess.run([str(tree / "scripts" / script), *args], env=env, stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=120)

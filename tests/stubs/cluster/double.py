@@ -16,8 +16,8 @@ There is no cluster here; this double models only what the deploy scripts depend
 Nothing sleeps or polls: a wait either holds now or fails at once. Every call is appended to
 $STUB_LOG. The whole state is JSON ($STUB_STATE), so tests can read and edit it.
 
-The stand-ins are bash scripts that hand each call to ``server.serve()``, a server on
-loopback (port $STUB_PORT) in the test process, which runs ``handle`` here."""
+The stand-ins are bash scripts that hand each call to ``tests.stubs.server.serve(serve_call,
+FIELDS)``, a server on loopback (port $STUB_PORT) in the test process."""
 
 from __future__ import annotations
 
@@ -323,3 +323,11 @@ def handle(call: Call, tool: str, args: list[str]) -> tuple[int, str, str]:
         return 1, "".join(call.out), f"{failure}\n" if str(failure) else ""
     save(state)
     return 0, "".join(call.out), ""
+
+
+# What the stand-ins send (tests/stubs/cluster/kubectl): the server hands them to serve_call.
+FIELDS = ("PWD", "STUB_STATE", "STUB_LOG", "STUB_CLUSTER", "STUB_ISTIOCTL_VERSION")
+
+
+def serve_call(environ: dict[str, str], stdin: str, tool: str, args: list[str]) -> tuple[int, str, str]:
+    return handle(Call(environ, stdin), tool, args)
