@@ -10,7 +10,7 @@ values' ``addons`` section (a project's data; nothing here knows a particular ad
           description: TEXT
           when: [VALUES.PATH, ...]   # part of the env when any path is true
           provides: {crds: {PLURAL.GROUP: KIND}, namespaces: [..], services: [NS/NAME],
-                     ingressClasses: [..], provisioners: [..]}
+                     ingressClasses: [..], provisioners: [..], secrets: [NS/NAME]}
           install: {KIND or default: {helm: {repo, chart, version, namespace, values}
                                       | run: [[ARGV]], ready: [[ARGV]],
                                       check: {run: [ARGV], expect: TEXT}}}
@@ -82,6 +82,7 @@ class Addon:
     provisioners: tuple[str, ...]
     recipe: Recipe | None  # None: present on the cluster already (or no recipe for it)
     when: tuple[str, ...] = ()  # values paths that bring it in
+    secrets: tuple[str, ...] = ()  # namespace/name of each Secret its install creates
 
     @property
     def present(self) -> bool:
@@ -183,6 +184,7 @@ def _addon(name: str, data: Mapping[str, Any], when: tuple[str, ...], recipe: Re
         tuple(str(p) for p in provides.get("provisioners") or ()),
         recipe,
         when,
+        tuple(str(s) for s in provides.get("secrets") or ()),
     )
 
 

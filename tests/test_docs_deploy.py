@@ -189,6 +189,33 @@ def test_gitops_without_argo_cd_applies_nothing_on_empty_cluster_double(tree: Tr
     assert not [call for call in calls if " apply " in call]
 
 
+def test_fluent_bit_gets_the_elasticsearch_charts_secrets_copied_not_invented_on_empty_cluster_double(
+        prod: Deployed) -> None:
+    """The chart creates its credentials and CA in elastic; deploy-all copies only the keys
+    Fluent Bit reads into logging, and creates nothing in elastic."""
+    secrets = json.loads(prod.state)["secrets"]
+    for name in ("elasticsearch-master-credentials", "elasticsearch-master-certs"):
+        assert f"elastic/{name}" in secrets and f"logging/{name}" in secrets
+    assert "kubectl -n elastic get secret elasticsearch-master-certs -o jsonpath={.data.ca\\.crt}" in prod.calls
+    assert "kubectl -n elastic get secret elasticsearch-master-certs -o jsonpath={.data.tls\\.key}" not in prod.calls
+    creates = [call for call in prod.calls if " create secret " in call]
+    assert "kubectl -n logging create secret generic elasticsearch-master-credentials" in " ".join(creates)
+    assert not [call for call in creates if "-n elastic " in call]
+
+
+def test_deploy_all_without_the_charts_secret_applies_nothing_and_names_the_addon_on_empty_cluster_double(
+        tree: Tree, cluster: Cluster) -> None:
+    prod = tree("prod")
+    cluster.run(prod, "install-addons.sh")
+    cluster.edit(lambda state: state.update(
+        secrets=[s for s in state["secrets"] if s != "elastic/elasticsearch-master-credentials"]))
+    result, calls = cluster.run(prod, "deploy-all.sh")
+    assert result.returncode == 1
+    assert ("deploy-all: missing secret elastic/elasticsearch-master-credentials: install add-on elasticsearch ("
+            in result.stderr)
+    assert not [call for call in calls if " apply " in call or " create " in call]
+
+
 def test_deploy_all_refuses_lets_encrypt_production_for_example_com_on_empty_cluster_double(
         tree: Tree, cluster: Cluster) -> None:
     prod = tree("prod", "tls.issuer=letsencrypt-prod")

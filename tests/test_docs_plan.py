@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from generator import docs
-from generator.docs import plan
+from generator import docs, pipeline, values
+from generator.addons import load as load_addons
+from generator.docs import deploy, plan
 from generator.pipeline import Build
 from generator.project import Project
 from tests.conftest import graph_of
@@ -44,3 +45,19 @@ def test_the_ingress_address_command_comes_from_the_settings(minikube_build: Bui
 def test_the_env_named_minikube_gets_no_minikube_call_without_the_setting(minikube_build: Build, repo_project: Project) -> None:
     scripts = docs.scripts(graph_of(minikube_build, repo_project), "minikube")
     assert "minikube ip" not in scripts["test-connectivity.sh"]
+
+
+def test_a_secret_an_addon_creates_is_copied_from_its_namespace(repo_project: Project) -> None:
+    """prod's Fluent Bit reads the Elasticsearch chart's Secrets: their source is the add-on's
+    namespace (provides.secrets), the databases' Secrets have none (a random value)."""
+    build = pipeline.build(repo_project, "prod", pipeline.Options(docs=False))
+    addons = load_addons(values.load(repo_project, "prod"), "prod")
+    needs = deploy.deploy(build.manifests, "week3/day3", addons)
+    steps = plan.plan(graph_of(build, repo_project), "prod", needs.custom_kinds,
+                      {s.name: s.namespace for s in needs.sources})
+    by_name = {s.name: s for s in steps.secrets}
+    assert (by_name["elasticsearch-master-certs"].source, by_name["elasticsearch-master-certs"].keys) == (
+        "elastic", ("ca.crt",))
+    assert by_name["elasticsearch-master-credentials"].origin == "elastic/elasticsearch-master-credentials"
+    assert by_name["elasticsearch-master-credentials"].namespaces == ("logging",)
+    assert by_name["postgres-user-credentials"].source is None

@@ -26,7 +26,7 @@ def test_mesh_and_telemetry_from_the_objects(repo_project: Project) -> None:
         Split("backend/product-service", "v1", 70, ("backend/product-service",)),
         Split("backend/product-service", "v2", 30, ("backend/product-service-v2",)),
     )
-    assert Telemetry("logging/fluent-bit", "logs", "elasticsearch-master.elastic.svc.cluster.local:9200") in found.telemetry
+    assert Telemetry("logging/fluent-bit", "logs", "elasticsearch-master.elastic.svc:9200") in found.telemetry
     traced = {t.source for t in found.telemetry if t.signal == "traces"}
     assert traced == {w.key for w in found.workloads if w.labels.get("app.kubernetes.io/component") == "web"}
     view = observability(found)

@@ -222,5 +222,27 @@ def test_fluent_bit(rendered: dict[str, list[dict[str, Any]]]) -> None:
     text = config["data"]["fluent-bit.conf"]
     assert "Path              /var/log/containers/*.log" in text and "Name                kubernetes" in text
     assert "Host                ${ELASTICSEARCH_HOST}" in text
-    env = {e["name"]: e["value"] for e in container["env"]}
-    assert env == {"ELASTICSEARCH_HOST": "elasticsearch-master.elastic.svc.cluster.local", "ELASTICSEARCH_PORT": "9200"}
+    # Every ${VARIABLE} of the configuration is a variable of the container.
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    assert set(re.findall(r"\$\{([A-Z_]+)\}", text)) == set(env)
+    # The names of the chart's certificate (elastic/helm-charts v8.5.1, _helpers.tpl
+    # "elasticsearch.gen-certs": masterService, masterService.<ns>, masterService.<ns>.svc):
+    # with tls.verify on, the host must be one of them.
+    assert "tls.verify          true" in text
+    # Fluent Bit's classic format takes a value as written, quotes included ("On" is no
+    # boolean to it: flb_utils_bool compares the text with on/off/true/false/yes/no).
+    assert '"' not in text
+    assert env["ELASTICSEARCH_HOST"] in ("elasticsearch-master", "elasticsearch-master.elastic",
+                                         "elasticsearch-master.elastic.svc")
+    assert env["ELASTICSEARCH_PORT"] == "9200"
+    # The chart's credentials Secret (keys username, password) and only its CA's certificate.
+    assert "HTTP_User           ${ELASTICSEARCH_USER}" in text and "HTTP_Passwd         ${ELASTICSEARCH_PASSWORD}" in text
+    assert env["ELASTICSEARCH_USER"] == {"secretKeyRef": {"name": "elasticsearch-master-credentials", "key": "username"}}
+    assert env["ELASTICSEARCH_PASSWORD"] == {"secretKeyRef": {"name": "elasticsearch-master-credentials", "key": "password"}}
+    (ca_file,) = re.findall(r"tls\.ca_file +(\S+)", text)
+    (mount,) = [m for m in container["volumeMounts"] if ca_file.startswith(m["mountPath"] + "/")]
+    (volume,) = [v for v in daemonset["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"]]
+    assert volume["secret"] == {"secretName": "elasticsearch-master-certs",
+                                "items": [{"key": "ca.crt", "path": ca_file.rpartition("/")[2]}]}
+    annotations = daemonset["metadata"]["annotations"]
+    assert annotations["cmgen.io/external-secrets"] == "elasticsearch-master-credentials, elasticsearch-master-certs"

@@ -84,7 +84,7 @@ def scripts(
 def _context(
     graph: Graph, env: str, needs: deploy.Deploy, refusals: tuple[str, ...], options: Settings
 ) -> dict[str, object]:
-    steps = plan.plan(graph, env, needs.custom_kinds)
+    steps = plan.plan(graph, env, needs.custom_kinds, {s.name: s.namespace for s in needs.sources})
     with_claims = {claim.namespace for claim in graph.claims}
     routes_per_host: dict[str, Route] = {}
     for route in graph.routes:

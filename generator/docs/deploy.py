@@ -29,6 +29,17 @@ class Need:
 
 
 @dataclass(frozen=True)
+class SecretSource:
+    """A Secret that an add-on of the env creates in ``namespace``: deploy-all.sh requires it
+    there and copies the keys workloads read into their namespaces."""
+
+    name: str
+    namespace: str
+    addon: str
+    install: str  # how to get it, for the preflight's message
+
+
+@dataclass(frozen=True)
 class Deploy:
     needs: tuple[Need, ...]
     custom_kinds: frozenset[str]  # kinds served by CRDs: applied after the built-in objects
@@ -38,6 +49,10 @@ class Deploy:
     applications: tuple[tuple[str, str], ...] = ()  # (namespace, name) of Argo CD Applications
     protected: bool = False  # the env's cluster is not disposable (addons.protected)
     optional: tuple[tuple[str, Addon], ...] = ()  # (values path, add-on it would bring in) of features off
+    sources: tuple[SecretSource, ...] = ()  # the Secrets the env's add-ons create
+
+    def source(self, name: str) -> SecretSource | None:
+        return next((source for source in self.sources if source.name == name), None)
 
 
 def _hint(addon: Addon | None) -> str:
@@ -97,6 +112,8 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
         addons.protected if addons else False,
         tuple((when, addon) for addon in (addons.others if addons else ()) if addon.recipe is not None
               for when in addon.when),
+        tuple(SecretSource(name, namespace, addon.name, _hint(addon)) for addon in installed
+              for namespace, _, name in (secret.partition("/") for secret in addon.secrets)),
     )
 
 

@@ -3,6 +3,7 @@ rollouts and claims to wait for, and the checks of test-connectivity.sh."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.graph import Graph
@@ -29,9 +30,19 @@ ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
 @dataclass(frozen=True)
 class Secret:
+    """An external Secret the workloads of ``namespaces`` read (``keys``): copied from
+    ``source``, the namespace where an add-on of the env creates it, or else created with a
+    random value."""
+
     name: str
     namespaces: tuple[str, ...]
     keys: tuple[str, ...]
+    source: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """``source/name``: where the copies come from (the name alone without a source)."""
+        return f"{self.source}/{self.name}" if self.source else self.name
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,10 @@ def _rank(kinds: tuple[str, ...]) -> int:
     return min((_ORDER.index(kind) if kind in _ORDER else len(_ORDER) for kind in kinds), default=len(_ORDER))
 
 
-def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
+def plan(
+    graph: Graph, env: str, custom: frozenset[str] = frozenset(), sources: Mapping[str, str] | None = None
+) -> Plan:
+    """``sources``: Secret name -> the namespace where an add-on of the env creates it."""
     files: dict[str, list[str]] = {stage: [] for stage in STAGES}
     for name, kinds in graph.files.items():
         files[STAGES[stage_of(kinds, custom)] if name.startswith(MANIFESTS) else "gitops"].append(name)
@@ -99,7 +113,7 @@ def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
         env=env,
         files={stage: tuple(sorted(names, key=lambda n: (_rank(graph.files[n]), n))) for stage, names in files.items()},
         ingress_classes=tuple(sorted({r.ingress_class for r in graph.routes if r.ingress_class})),
-        secrets=_secrets(graph),
+        secrets=_secrets(graph, sources or {}),
         workloads=tuple(w for w in graph.workloads if w.kind in ROLLOUT_KINDS),
         claims_now=now,
         claims_later=later,
@@ -109,7 +123,7 @@ def plan(graph: Graph, env: str, custom: frozenset[str] = frozenset()) -> Plan:
     )
 
 
-def _secrets(graph: Graph) -> tuple[Secret, ...]:
+def _secrets(graph: Graph, sources: Mapping[str, str]) -> tuple[Secret, ...]:
     """External Secrets: every namespace whose workloads read one gets a copy (same value)."""
     namespaces: dict[str, set[str]] = {}
     keys: dict[str, set[str]] = {}
@@ -118,7 +132,8 @@ def _secrets(graph: Graph) -> tuple[Secret, ...]:
             if use.external:
                 namespaces.setdefault(use.name, set()).add(workload.namespace)
                 keys.setdefault(use.name, set()).update(use.keys)
-    return tuple(Secret(name, tuple(sorted(found)), tuple(sorted(keys[name]))) for name, found in sorted(namespaces.items()))
+    return tuple(Secret(name, tuple(sorted(found)), tuple(sorted(keys[name])), sources.get(name))
+                 for name, found in sorted(namespaces.items()))
 
 
 def _probes(graph: Graph) -> tuple[Probe, ...]:

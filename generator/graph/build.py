@@ -153,7 +153,8 @@ def _workload(
 
 
 def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.SecretUse, ...]:
-    """Secrets in the pod's volumes, with the keys read through ``*_FILE`` env paths."""
+    """Secrets in the pod's volumes, with the keys read through ``*_FILE`` env paths or
+    projected by the volume's ``items``, and in ``secretKeyRef`` variables."""
     external = external_secrets(pod)
     volumes = {
         str(volume.get("name")): str(dig(volume, "secret", "secretName"))
@@ -161,6 +162,10 @@ def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.
         if dig(volume, "secret", "secretName")
     }
     keys: dict[str, set[str]] = {name: set() for name in volumes.values()}
+    for volume in map(mapping, sequence(pod.spec.get("volumes"))):
+        if dig(volume, "secret", "secretName"):
+            items = map(mapping, sequence(dig(volume, "secret", "items")))
+            keys[str(dig(volume, "secret", "secretName"))].update(str(item["key"]) for item in items if item.get("key"))
     for container in containers:
         values = [str(env.get("value")) for env in map(mapping, sequence(container.get("env")))]
         for mount in map(mapping, sequence(container.get("volumeMounts"))):

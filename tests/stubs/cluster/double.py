@@ -87,6 +87,7 @@ def install(state: dict[str, Any], key: str, namespace: str = "", release: str =
             state["namespaces"].append(name)
     state["ingressclasses"].extend(known.get("ingressclasses", []))
     state["deployments"].extend(d.format(ns=namespace, release=release) for d in known.get("deployments", []))
+    state["secrets"].extend(s.format(ns=namespace, release=release) for s in known.get("secrets", []))
 
 
 # --- kubectl -----------------------------------------------------------------------------

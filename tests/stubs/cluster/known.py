@@ -28,7 +28,7 @@ def _crd(name: str, kind: str, scope: str = "Namespaced") -> dict[str, str]:
 SNAPSHOT_CRDS = [_crd("volumesnapshots.snapshot.storage.k8s.io", "VolumeSnapshot"),
                  _crd("volumesnapshotclasses.snapshot.storage.k8s.io", "VolumeSnapshotClass", "Cluster"),
                  _crd("volumesnapshotcontents.snapshot.storage.k8s.io", "VolumeSnapshotContent", "Cluster")]
-# What each real install creates: CRDs, namespaces, IngressClasses, Deployments (ns/name).
+# What each real install creates: CRDs, namespaces, IngressClasses, Deployments and Secrets (ns/name).
 KNOWN_INSTALLS: dict[str, dict[str, Any]] = {
     "helm:ingress-nginx": {"ingressclasses": ["nginx"], "deployments": ["{ns}/{release}-controller"]},
     "helm:cert-manager": {"crds": [_crd("certificates.cert-manager.io", "Certificate"),
@@ -41,7 +41,10 @@ KNOWN_INSTALLS: dict[str, dict[str, Any]] = {
     "helm:argo-cd": {"crds": [_crd("applications.argoproj.io", "Application"),
                               _crd("appprojects.argoproj.io", "AppProject")]},
     "helm:opentelemetry-collector": {},
-    "helm:elasticsearch": {},
+    # elastic/helm-charts v8.5.1, elasticsearch/templates/secret.yaml and secret-cert.yaml:
+    # "{uname}-credentials" (username, password) and "{uname}-certs" (tls.crt, tls.key,
+    # ca.crt), uname = clusterName-nodeGroup = elasticsearch-master by default.
+    "helm:elasticsearch": {"secrets": ["{ns}/elasticsearch-master-credentials", "{ns}/elasticsearch-master-certs"]},
     "istioctl:install": {"namespaces": ["istio-system"], "deployments": ["istio-system/istiod"],
                          "crds": [_crd("virtualservices.networking.istio.io", "VirtualService"),
                                   _crd("destinationrules.networking.istio.io", "DestinationRule"),

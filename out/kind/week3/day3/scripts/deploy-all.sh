@@ -4,8 +4,8 @@
 #
 # Everything, on a cluster that runs the env's add-ons (scripts/install-addons.sh):
 #   1. a preflight: every CRD, namespace, StorageClass and IngressClass the manifests need
-#      but do not create must exist, else nothing is applied and the add-on that provides
-#      it is named;
+#      but do not create, and every Secret an add-on creates for them, must exist, else
+#      nothing is applied and the add-on that provides it is named;
 #   2. namespaces -> storage -> networking -> Secrets -> workloads (built-in objects), then
 #      custom resources;
 #   3. waits for every rollout and for every claim a running pod mounts (a claim only a
@@ -13,7 +13,9 @@
 # gitops/ is applied only with --gitops, and only when Argo CD's CRDs are there.
 # Idempotent: run it again any time. Database passwords never sit in Git: each external
 # Secret is created here with a random value when it is missing, and every namespace that
-# reads it gets a copy of the same value.
+# reads it gets a copy of the same value. A Secret an add-on creates (its chart's
+# credentials, its CA) is copied from the add-on's namespace instead: only the keys the
+# workloads read.
 # Usage: deploy-all.sh [--gitops]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

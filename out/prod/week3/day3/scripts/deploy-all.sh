@@ -4,8 +4,8 @@
 #
 # Everything, on a cluster that runs the env's add-ons (scripts/install-addons.sh):
 #   1. a preflight: every CRD, namespace, StorageClass and IngressClass the manifests need
-#      but do not create must exist, else nothing is applied and the add-on that provides
-#      it is named;
+#      but do not create, and every Secret an add-on creates for them, must exist, else
+#      nothing is applied and the add-on that provides it is named;
 #   2. namespaces -> storage -> networking -> Secrets -> workloads (built-in objects), then
 #      custom resources;
 #   3. waits for every rollout and for every claim a running pod mounts (a claim only a
@@ -13,7 +13,9 @@
 # gitops/ is applied only with --gitops, and only when Argo CD's CRDs are there.
 # Idempotent: run it again any time. Database passwords never sit in Git: each external
 # Secret is created here with a random value when it is missing, and every namespace that
-# reads it gets a copy of the same value.
+# reads it gets a copy of the same value. A Secret an add-on creates (its chart's
+# credentials, its CA) is copied from the add-on's namespace instead: only the keys the
+# workloads read.
 # Usage: deploy-all.sh [--gitops]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -53,6 +55,14 @@ require crd volumesnapshotclasses.snapshot.storage.k8s.io 'add-on volume-snapsho
 require crd volumesnapshots.snapshot.storage.k8s.io 'add-on volume-snapshots should be on this cluster already: check the cluster'
 require ingressclass nginx 'install add-on ingress-nginx (helm chart ingress-nginx 4.13.3 from https://kubernetes.github.io/ingress-nginx into namespace ingress-nginx): scripts/install-addons.sh'
 require namespace monitoring 'install add-on kube-prometheus-stack (helm chart kube-prometheus-stack 88.3.0 from https://prometheus-community.github.io/helm-charts into namespace monitoring): scripts/install-addons.sh'
+if ! kubectl -n elastic get secret elasticsearch-master-certs >/dev/null 2>&1; then
+  echo 'deploy-all: missing secret elastic/elasticsearch-master-certs: install add-on elasticsearch (helm chart elasticsearch 8.5.1 from https://helm.elastic.co into namespace elastic): scripts/install-addons.sh' >&2
+  missing=$((missing + 1))
+fi
+if ! kubectl -n elastic get secret elasticsearch-master-credentials >/dev/null 2>&1; then
+  echo 'deploy-all: missing secret elastic/elasticsearch-master-credentials: install add-on elasticsearch (helm chart elasticsearch 8.5.1 from https://helm.elastic.co into namespace elastic): scripts/install-addons.sh' >&2
+  missing=$((missing + 1))
+fi
 if [ "$gitops" = true ]; then
   require crd applications.argoproj.io 'gitops/ needs Argo CD: install it (add-on of features.gitops), or deploy without --gitops'
   :
@@ -98,6 +108,28 @@ ensure_secret() {
   rm -rf "$workdir"
 }
 
+# copy_secret NAME SOURCE NAMESPACES KEY...: the KEYs of Secret NAME in namespace SOURCE
+# (an add-on's, required above), into each of NAMESPACES (comma-separated) that lacks it.
+copy_secret() {
+  local name="$1" source="$2" ns key workdir
+  local -a namespaces
+  IFS=',' read -r -a namespaces <<<"$3"
+  shift 3
+  workdir="$(mktemp -d)"
+  chmod 700 "$workdir"
+  for key in "$@"; do
+    kubectl -n "$source" get secret "$name" -o "jsonpath={.data.${key//./\\.}}" | base64 -d >"$workdir/$key"
+  done
+  for ns in "${namespaces[@]}"; do
+    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
+      kubectl -n "$ns" create secret generic "$name" --from-file="$workdir"
+    fi
+  done
+  rm -rf "$workdir"
+}
+
+copy_secret elasticsearch-master-certs elastic logging ca.crt
+copy_secret elasticsearch-master-credentials elastic logging password username
 ensure_secret mongodb-product-credentials backend,data password
 ensure_secret postgres-order-credentials backend,data password
 ensure_secret postgres-user-credentials backend,data password
