@@ -13,7 +13,8 @@ values' ``addons`` section (a project's data; nothing here knows a particular ad
                      ingressClasses: [..], provisioners: [..], secrets: [NS/NAME]}
           install: {KIND or default: {helm: {repo, chart, version, namespace, values}
                                       | run: [[ARGV]], ready: [[ARGV]],
-                                      check: {run: [ARGV], expect: TEXT}}}
+                                      check: {run: [ARGV], expect: TEXT},
+                                      provides: {...}}}   # what this recipe adds
 
 An add-on is part of the env when it is ``present`` or one of its ``when`` paths is true;
 one that is not present must have a recipe for the env's cluster (or a ``default`` one).
@@ -168,12 +169,18 @@ def load(values: Values, env: str) -> Addons | None:
             _fail(values, path, f"add-on {name} is needed by env {env} but has no install recipe "
                   f"for cluster {cluster!r} (nor {DEFAULT_RECIPE!r}), and {SECTION}.present does not list it")
         recipe = _recipe(chosen) if chosen is not None and name not in present else None
-        (installed if wanted else others).append(_addon(name, data, when, recipe))
+        extra = (chosen.get("provides") or {}) if chosen is not None and recipe is not None and wanted else {}
+        (installed if wanted else others).append(_addon(name, data, when, recipe, extra))
     return Addons(env, cluster, tuple(installed), tuple(others), bool(section.get("protected")))
 
 
-def _addon(name: str, data: Mapping[str, Any], when: tuple[str, ...], recipe: Recipe | None) -> Addon:
-    provides = data.get("provides") or {}
+def _addon(
+    name: str, data: Mapping[str, Any], when: tuple[str, ...], recipe: Recipe | None,
+    extra: Mapping[str, Any] | None = None,
+) -> Addon:
+    """``extra``: what the chosen recipe provides beyond the add-on's own ``provides``."""
+    provides = {key: _joined(value, (extra or {}).get(key)) for key, value in (data.get("provides") or {}).items()}
+    provides |= {key: value for key, value in (extra or {}).items() if key not in provides}
     return Addon(
         name,
         str(data.get("description", "")),
@@ -186,6 +193,15 @@ def _addon(name: str, data: Mapping[str, Any], when: tuple[str, ...], recipe: Re
         when,
         tuple(str(s) for s in provides.get("secrets") or ()),
     )
+
+
+def _joined(own: Any, more: Any) -> Any:
+    """An add-on's ``provides`` entry with its recipe's: lists concatenate, mappings merge."""
+    if more is None:
+        return own
+    if isinstance(own, Mapping):
+        return {**own, **more}
+    return [*own, *more]
 
 
 def _recipe(data: Mapping[str, Any]) -> Recipe:

@@ -80,3 +80,28 @@ def test_errors_point_at_the_values_line(repo_project: Project, tmp_path: Path) 
                                            ("Policy", "policies.g"), ("Gateway", "gateways.g"), ("Mesh", "meshes.g")])
 def test_conventional_crd_names(kind: str, crd: str) -> None:
     assert addons.crd_name("g", kind) == crd
+
+
+def test_a_recipe_adds_what_its_install_provides_only_where_it_is_chosen() -> None:
+    """minikube's volume-snapshots recipe also enables a CSI driver: on minikube the add-on
+    provides that provisioner, on another cluster (another recipe) it does not."""
+    catalog = {"snaps": {"description": "s", "when": ["features.snap"],
+                         "provides": {"crds": {"volumesnapshots.snapshot.storage.k8s.io": "VolumeSnapshot"},
+                                      "provisioners": ["own"]},
+                         "install": {"minikube": {"run": [["minikube", "addons", "enable", "csi"]],
+                                                  "provides": {"provisioners": ["hostpath.csi.k8s.io"],
+                                                               "secrets": ["kube-system/token"]}},
+                                     "default": {"run": [["kubectl", "apply", "-k", "crds"]]}}}}
+
+    def loaded(cluster: str) -> addons.Addon:
+        data = {"features": {"snap": True}, "addons": {"cluster": cluster, "available": catalog}}
+        found = addons.load(Values(data), "env")
+        assert found is not None
+        (addon,) = found.installed
+        return addon
+
+    on_minikube, elsewhere = loaded("minikube"), loaded("kind")
+    assert on_minikube.provisioners == ("own", "hostpath.csi.k8s.io")
+    assert on_minikube.secrets == ("kube-system/token",)
+    assert on_minikube.crds == elsewhere.crds == (("volumesnapshots.snapshot.storage.k8s.io", "VolumeSnapshot"),)
+    assert (elsewhere.provisioners, elsewhere.secrets) == (("own",), ())

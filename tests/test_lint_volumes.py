@@ -90,3 +90,29 @@ def test_reclaim_delete_for_statefulset_data() -> None:
         "volumeClaimTemplate 'data'"
         in hits(volumes.pvc_reclaim_delete, templated, _class(reclaim="Delete"))[0]
     )
+
+
+def _snapshot_class(driver: str) -> dict[str, Any]:
+    return {"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
+            "metadata": {"name": "snaps"}, "driver": driver, "deletionPolicy": "Retain"}
+
+
+def _snapshot(claim: str = "data", snapshot_class: str = "snaps") -> dict[str, Any]:
+    return {"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshot", "metadata": meta("data-snap"),
+            "spec": {"volumeSnapshotClassName": snapshot_class, "source": {"persistentVolumeClaimName": claim}}}
+
+
+def test_a_snapshot_class_must_name_the_driver_that_provisions_the_claim() -> None:
+    # _class() is provisioned by "x"
+    (message,) = hits(volumes.snapshot_driver, _snapshot(), _snapshot_class("csi.example.com"), _pvc(), _class())
+    assert message == ("its class snaps uses CSI driver csi.example.com, but claim data is provisioned by x "
+                       "(StorageClass fast): a driver snapshots only the volumes it provisioned, so this "
+                       "snapshot never becomes ready")
+    assert hits(volumes.snapshot_driver, _snapshot(), _snapshot_class("x"), _pvc(), _class()) == []
+
+
+def test_the_snapshot_driver_is_checked_only_when_the_set_holds_class_claim_and_storage_class() -> None:
+    mismatched = _snapshot_class("csi.example.com")
+    assert hits(volumes.snapshot_driver, _snapshot(), mismatched, _pvc()) == []  # the cluster's StorageClass
+    assert hits(volumes.snapshot_driver, _snapshot(), _pvc(), _class()) == []  # the cluster's snapshot class
+    assert hits(volumes.snapshot_driver, _snapshot(claim="other"), mismatched, _pvc(), _class()) == []

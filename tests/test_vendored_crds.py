@@ -60,7 +60,13 @@ def test_every_custom_resource_of_every_feature_has_a_schema(repo_project: Proje
     custom = [m for m in build.manifests if "." in m.api_version.partition("/")[0] and not m.api_version.endswith("k8s.io/v1")]
     assert len(custom) > 20
     assert not [finding.text() for finding in build.findings if finding.rule == NO_SCHEMA]
-    assert not [finding.text() for finding in build.findings if finding.severity == "error"]
+    errors = [finding for finding in build.findings if finding.severity == "error"]
+    # kind's local-path volumes cannot be snapshotted: its VolumeSnapshots are refused
+    # (tests/test_docs_deploy.py), and nothing else is wrong with every feature on.
+    refused = {f.resource for f in errors if env == "kind" and f.rule == "snapshot-driver"}
+    assert refused == ({"VolumeSnapshot/postgres-user-data-snapshot", "VolumeSnapshot/postgres-order-data-snapshot",
+                        "VolumeSnapshot/mongodb-product-data-snapshot"} if env == "kind" else set())
+    assert not [finding.text() for finding in errors if finding.rule != "snapshot-driver"]
 
 
 # Which upstream release each add-on pin installs, written by hand from the charts' releases

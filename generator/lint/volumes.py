@@ -115,3 +115,27 @@ def pvc_reclaim_delete(index: Index) -> Iterator[Hit]:
                 "claim destroys the data",
                 path,
             )
+
+
+def snapshot_driver(index: Index) -> Iterator[Hit]:
+    """A CSI driver snapshots only the volumes it provisioned: a VolumeSnapshot's class must
+    name the driver that provisions its claim (the claim's StorageClass provisioner). Checked
+    when the set holds the snapshot's class, claim and StorageClass."""
+    for snapshot in index.of_kind("VolumeSnapshot"):
+        class_name = dig(snapshot.data, "spec", "volumeSnapshotClassName")
+        claim_name = dig(snapshot.data, "spec", "source", "persistentVolumeClaimName")
+        snapshot_class = index.get("VolumeSnapshotClass", "", str(class_name)) if class_name else None
+        claim = index.get("PersistentVolumeClaim", index.namespace_of(snapshot), str(claim_name)) if claim_name else None
+        storage_name = dig(claim.data, "spec", "storageClassName") if claim else None
+        storage = index.get("StorageClass", "", str(storage_name)) if storage_name else None
+        if snapshot_class is None or claim is None or storage is None:
+            continue
+        driver, provisioner = snapshot_class.data.get("driver"), storage.data.get("provisioner")
+        if driver != provisioner:
+            yield Hit(
+                snapshot,
+                f"its class {class_name} uses CSI driver {driver}, but claim {claim_name} is provisioned by "
+                f"{provisioner} (StorageClass {storage_name}): a driver snapshots only the volumes it "
+                "provisioned, so this snapshot never becomes ready",
+                ("spec", "volumeSnapshotClassName"),
+            )
