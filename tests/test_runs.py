@@ -9,9 +9,10 @@ import pytest
 from generator import engines, graph, pipeline, values
 from generator.options import Options
 from generator.project import Project
-from generator.runs import graph_env
+from generator.runs import graph_env, manifests
 from generator.runs.check import check_envs, diff_env
 from generator.runs.render import render_envs, write_envs
+from tests.test_pipeline import CRD
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +128,24 @@ def test_validate_and_lint_runs_take_paths(tmp_path: Path, monkeypatch: pytest.M
     linted = lint_paths(["a.yaml"])
     assert [item.resource for item in linted.checked] == ["Service/s", "ConfigMap/c"]
     assert linted.summary is None
+
+
+@pytest.mark.parametrize(("crd_scope", "duplicates"), [("Cluster", 1), ("Namespaced", 0)])
+def test_lint_of_paths_inside_a_project_reads_the_scope_its_crds_give(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch, crd_scope: str, duplicates: int
+) -> None:
+    """Two Widgets named w in two namespaces are one object twice when the project's CRD
+    makes Widget cluster-scoped; outside the project, Widget is namespaced (unknown)."""
+    (project_dir / "crds").mkdir()
+    (project_dir / "crds" / "crd.yaml").write_text(
+        CRD.format(kind="Widget", plural="widgets", singular="widget", scope=crd_scope))
+    config = project_dir / "cmgen.yaml"
+    config.write_text(config.read_text().replace("crds: []", "crds: [crds]"))
+    widgets = project_dir / "widgets.yaml"
+    widgets.write_text("".join(f"---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
+                               f"  namespace: {ns}\n" for ns in ("a", "b")))
+    monkeypatch.chdir(project_dir)
+    inside = [f.rule for f in manifests.lint_paths([str(widgets)]).findings if f.rule == "duplicate-object"]
+    monkeypatch.chdir(project_dir.parent)
+    outside = [f.rule for f in manifests.lint_paths([str(widgets)]).findings if f.rule == "duplicate-object"]
+    assert (len(inside), outside) == (duplicates, [])

@@ -60,13 +60,20 @@ def validate_paths(
 
 def lint_paths(paths: Sequence[str]) -> ManifestsRun:
     """Lint the manifests of ``paths``, each tree on its own; inside a project, with the
-    lint settings of its cmgen.yaml."""
+    lint settings of its cmgen.yaml and the scope its CRDs give their kinds."""
     from generator.lint import lint
 
     project = Project.find(Path.cwd())
     settings = project.config.lint if project is not None else ()
+    # The project's CRDs (cmgen.yaml crds:) say which of their kinds are cluster-scoped.
+    known = None
+    if project is not None and project.config.crds:
+        from generator.k8s import scope
+        from generator.validate import crds
+
+        known = crds.catalog(list(project.config.crds)).scope(scope.default())
     manifests = load_paths(list(paths))
-    findings = sorted(finding for group in by_tree(manifests) for finding in lint(group, settings))
+    findings = sorted(finding for group in by_tree(manifests) for finding in lint(group, settings, known=known))
     return ManifestsRun(findings, [Checked(manifest.source.name, manifest.ref) for manifest in manifests])
 
 
