@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import CmgenError
-from generator.layout import template_problem
+from generator.layout import per_template
 
 if TYPE_CHECKING:
     from generator.overlay.reader import Reader
@@ -75,17 +75,9 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Conditions
     from generator.overlay.reader import Reader
 
     reader = Reader(config_file, text, templates, str)
-    if not isinstance(value, dict):
-        raise reader.fail(("when",), "when must be a mapping: template path -> a values key or a list of them")
     entries: list[Condition] = []
-    for template, keys in value.items():
-        path = ("when", template)
-        why = template_problem(template, templates)
-        if why is not None:
-            raise reader.fail(path, f"when: {template!r}: {why}", key=True)
-        name = PurePosixPath(template).as_posix()  # as the pipeline names it: no ./ or //
-        if any(entry.template == name for entry in entries):
-            raise reader.fail(path, f"when: {template!r} is listed twice", key=True)
+    what = "a values key or a list of them"
+    for template, name, path, keys in per_template(reader, value, "when", what, templates):
         listed = [(keys, path)] if isinstance(keys, str) else [
             (item, (*path, i)) for i, item in enumerate(reader.listing(keys, path))]
         if not listed:

@@ -19,7 +19,7 @@ one without a value for a placeholder, is an error at the template line that ren
 from __future__ import annotations
 
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -88,15 +88,8 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Layout:
     from generator.overlay.reader import Reader
 
     reader = Reader(config_file, text, templates, str)
-    if not isinstance(value, dict):
-        raise reader.fail(("layout",), "layout must be a mapping: template path -> its routes")
     entries: list[Routes] = []
-    for template, routes in value.items():
-        path = ("layout", template)
-        _check_template(reader, template, path, templates)
-        name = PurePosixPath(template).as_posix()  # as the pipeline names it: no ./ or //
-        if any(entry.template == name for entry in entries):
-            raise reader.fail(path, f"layout: {template!r} is listed twice", key=True)
+    for template, name, path, routes in per_template(reader, value, "layout", "its routes", templates, routed=True):
         items = reader.listing(routes, path)
         if not items:
             raise reader.fail(path, f"layout.{template}: give at least one route")
@@ -109,10 +102,25 @@ def read(value: Any, text: str, config_file: str, templates: Path) -> Layout:
     return Layout(tuple(entries), config_file)
 
 
-def _check_template(reader: Reader, template: Any, path: tuple[str, ...], templates: Path) -> None:
-    why = template_problem(template, templates, routed=True)
-    if why is not None:
-        raise reader.fail(path, f"layout: {template!r}: {why}", key=True)
+def per_template(
+    reader: Reader, value: Any, setting: str, what: str, templates: Path, routed: bool = False
+) -> Iterator[tuple[str, str, tuple[str, str], Any]]:
+    """The entries of a ``cmgen.yaml`` setting keyed by template path (``layout``, ``when``):
+    (the key, the template as the pipeline names it, the key's YAML path, its value). Each
+    key must name a template that renders on its own (``template_problem``), once."""
+    if not isinstance(value, dict):
+        raise reader.fail((setting,), f"{setting} must be a mapping: template path -> {what}")
+    seen: set[str] = set()
+    for template, item in value.items():
+        path = (setting, template)
+        why = template_problem(template, templates, routed)
+        if why is not None:
+            raise reader.fail(path, f"{setting}: {template!r}: {why}", key=True)
+        name = PurePosixPath(template).as_posix()  # as the pipeline names it: no ./ or //
+        if name in seen:
+            raise reader.fail(path, f"{setting}: {template!r} is listed twice", key=True)
+        seen.add(name)
+        yield template, name, path, item
 
 
 def template_problem(template: Any, templates: Path, routed: bool = False) -> str | None:

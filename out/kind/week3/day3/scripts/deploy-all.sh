@@ -61,6 +61,19 @@ random_value() {
   head -c 24 /dev/urandom | base64 | tr -d '\n/+='
 }
 
+# create_missing NAME FOLDER NAMESPACE...: Secret NAME, one key per file of FOLDER, in
+# each NAMESPACE that lacks it; then FOLDER goes.
+create_missing() {
+  local name="$1" folder="$2" ns
+  shift 2
+  for ns in "$@"; do
+    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
+      kubectl -n "$ns" create secret generic "$name" --from-file="$folder"
+    fi
+  done
+  rm -rf "$folder"
+}
+
 # ensure_secret NAME NAMESPACES KEY...: NAMESPACES is comma-separated.
 ensure_secret() {
   local name="$1" ns key existing="" workdir
@@ -82,12 +95,7 @@ ensure_secret() {
       random_value >"$workdir/$key"
     fi
   done
-  for ns in "${namespaces[@]}"; do
-    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
-      kubectl -n "$ns" create secret generic "$name" --from-file="$workdir"
-    fi
-  done
-  rm -rf "$workdir"
+  create_missing "$name" "$workdir" "${namespaces[@]}"
 }
 
 ensure_secret mongodb-product-credentials backend,data password

@@ -79,6 +79,19 @@ random_value() {
   head -c 24 /dev/urandom | base64 | tr -d '\n/+='
 }
 
+# create_missing NAME FOLDER NAMESPACE...: Secret NAME, one key per file of FOLDER, in
+# each NAMESPACE that lacks it; then FOLDER goes.
+create_missing() {
+  local name="$1" folder="$2" ns
+  shift 2
+  for ns in "$@"; do
+    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
+      kubectl -n "$ns" create secret generic "$name" --from-file="$folder"
+    fi
+  done
+  rm -rf "$folder"
+}
+
 # ensure_secret NAME NAMESPACES KEY...: NAMESPACES is comma-separated.
 ensure_secret() {
   local name="$1" ns key existing="" workdir
@@ -100,18 +113,13 @@ ensure_secret() {
       random_value >"$workdir/$key"
     fi
   done
-  for ns in "${namespaces[@]}"; do
-    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
-      kubectl -n "$ns" create secret generic "$name" --from-file="$workdir"
-    fi
-  done
-  rm -rf "$workdir"
+  create_missing "$name" "$workdir" "${namespaces[@]}"
 }
 
 # copy_secret NAME SOURCE NAMESPACES KEY...: the KEYs of Secret NAME in namespace SOURCE
 # (an add-on's, required above), into each of NAMESPACES (comma-separated) that lacks it.
 copy_secret() {
-  local name="$1" source="$2" ns key workdir
+  local name="$1" source="$2" key workdir
   local -a namespaces
   IFS=',' read -r -a namespaces <<<"$3"
   shift 3
@@ -120,12 +128,7 @@ copy_secret() {
   for key in "$@"; do
     kubectl -n "$source" get secret "$name" -o "jsonpath={.data.${key//./\\.}}" | base64 -d >"$workdir/$key"
   done
-  for ns in "${namespaces[@]}"; do
-    if ! kubectl -n "$ns" get secret "$name" >/dev/null 2>&1; then
-      kubectl -n "$ns" create secret generic "$name" --from-file="$workdir"
-    fi
-  done
-  rm -rf "$workdir"
+  create_missing "$name" "$workdir" "${namespaces[@]}"
 }
 
 copy_secret elasticsearch-master-certs elastic logging ca.crt
