@@ -133,7 +133,8 @@ def _build(
     )
     result.findings.extend(report.findings)
     observer.stage("lint", len(result.manifests))
-    # The project's CRDs (cached since validate read them) say which custom kinds have a namespace.
+    # The project's CRDs (cached since validate read them) say which custom kinds have a
+    # namespace: for lint, the graph and the deploy scripts alike.
     known = crds.catalog(crd_paths).scope(scope.default())
     result.findings.extend(
         lint.lint(result.manifests, project.config.lint, addons=env_addons, known=known)
@@ -142,12 +143,12 @@ def _build(
     if options.docs and project.config.docs:
         observer.stage("docs")
         settings = docs.settings(merged.data, values.schema(project), project.config.docs_language)
-        result.graph = graph.build(result.manifests, tree, settings.engines)  # the docs are drawn from it
+        result.graph = graph.build(result.manifests, tree, settings.engines, known)  # the docs are drawn from it
         result.files.update(
-            docs.generate(result.manifests, tree, env, result.files, settings, env_addons, result.graph)
+            docs.generate(result.manifests, tree, env, result.files, settings, env_addons, result.graph, known)
         )
     elif options.graph:  # the graph alone needs only the engine table, not the docs' settings
-        result.graph = graph.build(result.manifests, tree, engines.engines(merged.data))
+        result.graph = graph.build(result.manifests, tree, engines.engines(merged.data), known)
     return result
 
 

@@ -163,3 +163,23 @@ def test_the_project_crds_teach_lint_which_kinds_have_a_namespace(
     assert [(f.file, f.line, f.resource, f.severity) for f in found] == [
         ("out/dev/week3/day3/app/widgets.yaml", 13, f"{kind}/w", "error")
     ][:duplicates]
+
+
+@pytest.mark.parametrize("crd_scope, needs_namespace", [("Cluster", False), ("Namespaced", True)])
+def test_the_project_crds_teach_the_deploy_preflight_which_kinds_have_a_namespace(
+    project_dir: Path, crd_scope: str, needs_namespace: bool
+) -> None:
+    """A Widget that names namespace a, which the set does not create: deploy-all.sh requires
+    namespace a only if the project's CRD makes Widget namespaced (a cluster-scoped object's
+    namespace is ignored by the API server)."""
+    (project_dir / "crds").mkdir()
+    (project_dir / "crds" / "crd.yaml").write_text(
+        CRD.format(kind="Widget", plural="widgets", singular="widget", scope=crd_scope))
+    config = project_dir / "cmgen.yaml"
+    config.write_text(config.read_text().replace("crds: []", "crds: [crds]") + "docs: true\n")
+    (project_dir / "templates" / "k8s-manifests").mkdir()  # the folder the deploy scripts apply
+    (project_dir / "templates" / "k8s-manifests" / "widgets.yaml.j2").write_text(
+        "---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: a\n")
+    build = pipeline.build(Project.load(project_dir), "dev")
+    script = build.files["scripts/deploy-all.sh"].data.decode()
+    assert ("require namespace a " in script) is needs_namespace

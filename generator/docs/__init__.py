@@ -17,6 +17,7 @@ from generator.docs.settings import Settings, settings
 from generator.graph import Graph, build
 from generator.graph.model import Route
 from generator.k8s.objects import Manifest
+from generator.k8s.scope import Scope
 from generator.outputs import OutputFile
 
 REPORT = "docs/network-storage-analysis.md"
@@ -34,11 +35,13 @@ def generate(
     options: Settings = Settings(),
     addons: Addons | None = None,
     graph: Graph | None = None,
+    known: Scope | None = None,
 ) -> dict[str, OutputFile]:
     """Docs of ``manifests``; ``tree`` is the prefix of their source names (the env tree);
     ``addons``: the env's add-ons (scripts/install-addons.sh and deploy-all.sh's preflight);
-    ``graph``: the platform graph of ``manifests`` when the caller built it already."""
-    graph = graph or build(manifests, tree, options.engines)
+    ``graph``: the platform graph of ``manifests`` when the caller built it already;
+    ``known``: the kinds' scope (a project's CRDs teach it theirs)."""
+    graph = graph or build(manifests, tree, options.engines, known)
     kinds = {manifest.kind for manifest in manifests}
     text = render_report(graph, env, {n: f.data for n, f in files.items()}, kinds, options)
     output = {REPORT: OutputFile(text.encode())}
@@ -46,7 +49,7 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    context = _context(graph, env, deploy.deploy(manifests, tree, addons), deploy.refusals(manifests), options)
+    context = _context(graph, env, deploy.deploy(manifests, tree, addons, known), deploy.refusals(manifests), options)
     for name in SCRIPTS:
         output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
     # A project's Markdown file (its README) gets the Deploy section in place of the marker:

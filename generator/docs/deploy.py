@@ -12,6 +12,7 @@ from generator.k8s import scope
 from generator.k8s.index import BUILTIN_NAMESPACES, dig
 from generator.lint.readiness import builtin_groups
 from generator.k8s.objects import Manifest
+from generator.docs.plan import MANIFESTS
 
 
 ARGOCD_GROUP = "argoproj.io"
@@ -64,7 +65,9 @@ def _hint(addon: Addon | None) -> str:
     return f"install add-on {addon.name}{how}: scripts/install-addons.sh"
 
 
-def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deploy:
+def deploy(manifests: list[Manifest], tree: str, addons: Addons | None, known: scope.Scope | None = None) -> Deploy:
+    """``known``: the kinds' scope (a project's CRDs teach it theirs); the default one without."""
+    kinds = known or scope.default()
     builtin = builtin_groups()
     prefix = f"{tree}/" if tree else ""
     tree_crds = {(str(dig(m.data, "spec", "group")), str(dig(m.data, "spec", "names", "kind")))
@@ -79,7 +82,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
 
     for manifest in manifests:
         group = manifest.api_version.rpartition("/")[0]
-        in_manifests = manifest.source.name.removeprefix(prefix).startswith("k8s-manifests/")
+        in_manifests = manifest.source.name.removeprefix(prefix).startswith(MANIFESTS)
         if group not in builtin and (group, manifest.kind) not in tree_crds:
             custom.add(manifest.kind)
             provider = addons.crd_provider(group, manifest.kind) if addons else None
@@ -89,7 +92,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None) -> Deplo
             else:
                 gitops[name] = None
         namespace = manifest.namespace
-        if (in_manifests and namespace and not scope.is_cluster_scoped(manifest.kind)
+        if (in_manifests and namespace and not kinds.is_cluster_scoped(manifest.kind)
                 and namespace not in BUILTIN_NAMESPACES and ("Namespace", namespace) not in created):
             need("namespace", namespace, addons.provides("namespaces", namespace) if addons else None)
         if manifest.kind == "PersistentVolumeClaim":

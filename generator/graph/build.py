@@ -13,6 +13,7 @@ from generator.k8s.identity import effective_namespace
 from generator.graph import database, mesh, model, policy, storage
 from generator.lint.configrefs import external_secrets
 from generator.k8s.index import Index, PodTemplate, dig, mapping, sequence
+from generator.k8s.scope import Scope
 from generator.k8s.objects import Manifest
 
 _DNS = re.compile(
@@ -23,13 +24,17 @@ _DNS = re.compile(
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 
 
-def build(manifests: Iterable[Manifest], tree: str = "", engines: Mapping[str, Engine] | None = None) -> model.Graph:
+def build(
+    manifests: Iterable[Manifest], tree: str = "", engines: Mapping[str, Engine] | None = None,
+    known: Scope | None = None,
+) -> model.Graph:
     """The graph of ``manifests``; ``tree`` is the prefix of their source names that the
     graph's file names drop (scripts apply files relative to the tree). ``engines`` (the
     values' table) tells which workloads run a database: a pod's engine is its
-    ``app.kubernetes.io/component`` label; without the table no database is known."""
+    ``app.kubernetes.io/component`` label; without the table no database is known.
+    ``known``: the kinds' scope before the set's own CRDs (a project's CRDs teach it theirs)."""
     manifests = list(manifests)
-    index = Index.build(manifests)
+    index = Index.build(manifests, known)
     pods = [pod for pod in index.pods if pod.manifest.kind in _WORKLOADS]
     scaling = _autoscalers(index)
     workloads = [_workload(pod, scaling, engines or {}) for pod in pods]
