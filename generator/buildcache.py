@@ -34,7 +34,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from generator.options import Options
     from generator.pipeline import Build
 
-FORMAT = 2  # bump when an entry's layout or meaning changes
+FORMAT = 3  # bump when an entry's layout or meaning changes
 # Distributions (normalised names) whose code or data a build runs or reads: templates,
 # YAML, the schemas and their validators. Charts are compared by their source hash, so
 # matplotlib is not one of them.
@@ -69,6 +69,7 @@ _GENERATOR = Path(__file__).parent
 class Entry:
     files: dict[str, tuple[str, bool]]  # name in the tree -> (fingerprint, executable)
     findings: list[Finding]
+    checked: list[tuple[str, str]] = field(default_factory=list)  # (file, Kind/name) of each object
 
 
 def lookup(digest: str | None) -> Entry | None:
@@ -95,6 +96,7 @@ def store(digest: str | None, project: Project, env: str, options: Options, buil
             for name, file in sorted(build.files.items())
         },
         "findings": [_encode(finding) for finding in build.findings],
+        "checked": [[manifest.source.name, manifest.ref] for manifest in build.manifests],
     }
     staged = None
     try:
@@ -182,9 +184,10 @@ def _decode(data: Any) -> Entry | None:
             return None
         files[name] = (fingerprint, executable)
     findings = [_decode_finding(row) for row in data["findings"]]
-    if None in findings:
+    checked = [(file, ref) for file, ref in data["checked"] if isinstance(file, str) and isinstance(ref, str)]
+    if None in findings or len(checked) != len(data["checked"]):
         return None
-    return Entry(files, [finding for finding in findings if finding is not None])
+    return Entry(files, [finding for finding in findings if finding is not None], checked)
 
 
 def _encode(finding: Finding) -> list[Any]:

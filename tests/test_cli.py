@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import FIXTURE, REPO, assert_golden, cmgen, snapshot
 
@@ -276,3 +277,26 @@ def test_check_reports_in_every_format_of_the_one_table(project_dir: Path, tmp_p
     text = cmgen("check", "--env", "dev", "--output", "tap", project=project_dir)
     tests = [line for line in Parser().parse_text(text.stdout) if line.category == "test"]
     assert [test.ok for test in tests].count(False) == 1
+
+
+def test_check_and_render_reports_have_a_test_per_object_also_when_replayed(project_dir: Path, tmp_path: Path) -> None:
+    """JUnit and TAP list every object of the env (as validate and lint do), not only those
+    with findings; a check replayed from the build cache lists the same cases."""
+    from junitparser import JUnitXml
+
+    tree = project_dir / "out/dev/week3/day3"
+    objects = sorted((path.relative_to(project_dir).as_posix(), f"{doc['kind']}/{doc['metadata']['name']}")
+                     for path in tree.rglob("*.yaml") for doc in yaml.safe_load_all(path.read_text()) if doc)
+    assert len(objects) >= 2
+
+    def cases(*args: str) -> list[tuple[str, str]]:
+        result = cmgen(*args, "--output", "junit", project=project_dir)
+        (tmp_path / "report.xml").write_text(result.stdout)
+        return sorted((case.classname, case.name) for suite in JUnitXml.fromfile(str(tmp_path / "report.xml"))
+                      for case in suite)
+
+    assert cases("check", "--env", "dev", "--no-cache") == objects
+    assert cases("check", "--env", "dev") == objects  # replayed from the build cache
+    assert cases("render", "--env", "dev") == objects
+    tap = cmgen("check", "--env", "dev", "--output", "tap", project=project_dir).stdout
+    assert tap.splitlines()[1] == f"1..{len(objects)}"

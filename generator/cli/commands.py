@@ -27,7 +27,7 @@ from generator.cli.output import OutputOption, bad_input_reported, emit, said
 from generator.errors import CmgenError
 from generator.options import Options
 from generator.project import Project
-from generator.reporting import Report
+from generator.reporting import Checked, Report
 
 
 @command("envs")
@@ -78,7 +78,8 @@ def check_command(
         run = check_envs(current, names, options, jobs_or_default(jobs), cache=not no_cache)
     for error in run.errors:
         print(error.render(), file=sys.stderr)
-    emit(Report("check", run.findings, errors=run.errors, envs=names, diagnostics=True), reporter)
+    emit(Report("check", run.findings, errors=run.errors, envs=names, diagnostics=True,
+                checked=[Checked(file, resource) for file, resource in run.checked]), reporter)
     if run.errors:
         raise typer.Exit(BAD_INPUT)
     if not run.ok:

@@ -25,7 +25,7 @@ from generator.errors import CmgenError
 from generator.findings import has_errors
 from generator.options import Options
 from generator.project import JOURNAL_FILE, Project
-from generator.reporting import Report
+from generator.reporting import Checked, Report
 
 if TYPE_CHECKING:
     from generator.runs.render import EnvWritten
@@ -109,7 +109,8 @@ def render_command(
         raise typer.Exit(OK)
     for error in run.errors:
         print(error.render(), file=sys.stderr)
-    emit(Report("render", run.findings, errors=run.errors, envs=names, diagnostics=True), reporter)
+    emit(Report("render", run.findings, errors=run.errors, envs=names, diagnostics=True,
+                checked=[Checked(file, resource) for file, resource in run.checked]), reporter)
     if not run.ok:
         print("cmgen: nothing written: fix the errors above", file=sys.stderr)
         raise typer.Exit(BAD_INPUT if run.bad_input else FINDINGS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator import parallel
@@ -31,6 +31,7 @@ class CheckRun:
 
     findings: list[Finding]
     errors: list[CmgenError]
+    checked: list[tuple[str, str]] = field(default_factory=list)  # (file, Kind/name) of each object
 
     @property
     def ok(self) -> bool:
@@ -54,23 +55,29 @@ def check_envs(project: Project, envs: Sequence[str], options: Options, jobs: in
     }
     findings: list[Finding] = []
     errors: list[CmgenError] = []
+    checked: list[tuple[str, str]] = []
     for env in envs:
         outcome = built.get(env)
         if outcome is not None and outcome.cause is not None:
             errors.append(outcome.cause)
-        findings.extend(stored.get(env) or (outcome.result if outcome else None) or [])
-    return CheckRun(findings, errors)
+        found, objects = stored.get(env) or (outcome.result if outcome else None) or ([], [])
+        findings.extend(found)
+        checked.extend(objects)
+    return CheckRun(findings, errors, checked)
 
 
-def check_env(project: Project, options: Options, digests: dict[str, str | None], env: str) -> list[Finding]:
-    """One env's findings from a full build, stored in the build cache under ``digests[env]``,
-    the key of its inputs computed before any build ran."""
+def check_env(
+    project: Project, options: Options, digests: dict[str, str | None], env: str
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """One env's findings from a full build, stored in the build cache under ``digests[env]``
+    (the key of its inputs computed before any build ran), and its objects (file, Kind/name)."""
     from generator import buildcache, drift
+    from generator.runs.render import checked_of
 
     build = build_env(project, env, options)
     buildcache.store(digests[env], project, env, options, build)
     fix = PRECOMMIT_FIX if os.environ.get("PRE_COMMIT") == "1" else ""
-    return [*build.findings, *drift.findings(build, drift.compare(build), project, fix)]
+    return [*build.findings, *drift.findings(build, drift.compare(build), project, fix)], checked_of(build)
 
 
 @dataclass(frozen=True)
@@ -96,13 +103,13 @@ def diff_env(project: Project, env: str) -> Diff:
     return Diff(differences, list(drift.unified(build, differences, project)))
 
 
-def _stored(project: Project, env: str, digest: str | None) -> list[Finding] | None:
-    """The stored findings when the inputs (their key: ``digest``) are those of a stored
-    build and the tree on disk is what that build wrote (``buildcache``); None when the env
-    must be built."""
+def _stored(project: Project, env: str, digest: str | None) -> tuple[list[Finding], list[tuple[str, str]]] | None:
+    """The stored findings and objects when the inputs (their key: ``digest``) are those of
+    a stored build and the tree on disk is what that build wrote (``buildcache``); None when
+    the env must be built."""
     from generator import buildcache, drift
 
     entry = buildcache.lookup(digest)
     if entry is not None and drift.in_sync(project.output(env), entry.files):
-        return entry.findings
+        return entry.findings, entry.checked
     return None

@@ -23,6 +23,7 @@ from generator.runs import build_env, forget_renderers
 if TYPE_CHECKING:
     from generator.outputs import OutputFile
     from generator.write import Stamp, Written
+    from generator.pipeline import Build
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Rendered:
     findings: list[Finding]
     unchanged: int = 0  # replayed from the build cache: this many files, none to write
     read: dict[str, Stamp] = field(default_factory=dict)  # charts read from the tree (write.reused)
+    checked: list[tuple[str, str]] = field(default_factory=list)  # (file, Kind/name) of each object
 
     def output_files(self) -> dict[str, OutputFile]:
         from generator.outputs import OutputFile
@@ -54,6 +56,11 @@ class RenderRun:
     @property
     def findings(self) -> list[Finding]:
         return [finding for result in self._rendered() for finding in result.findings]
+
+    @property
+    def checked(self) -> list[tuple[str, str]]:
+        """(file, Kind/name) of every object rendered: the test cases of JUnit and TAP."""
+        return [item for result in self._rendered() for item in result.checked]
 
     @property
     def bad_input(self) -> bool:
@@ -128,6 +135,11 @@ def create_project(directory: Path) -> tuple[Project, list[Path]]:
     return project, created
 
 
+def checked_of(build: Build) -> list[tuple[str, str]]:
+    """(file, Kind/name) of every object of ``build``, as its findings name them."""
+    return [(manifest.source.name, manifest.ref) for manifest in build.manifests]
+
+
 def render_env(project: Project, options: Options, digests: dict[str, str | None], env: str) -> Rendered:
     """One env's build, stored in the build cache under ``digests[env]`` (the key of its
     inputs computed before any build ran), as plain data a process can return."""
@@ -140,7 +152,7 @@ def render_env(project: Project, options: Options, digests: dict[str, str | None
     read: dict[str, Stamp] = {}
     reused = write.reused(build.target, build.files, read)
     files = {name: (file.data, file.executable) for name, file in reused.items()}
-    return Rendered(build.target, files, build.findings, read=read)
+    return Rendered(build.target, files, build.findings, read=read, checked=checked_of(build))
 
 
 def print_env(project: Project, env: str, options: Options, show_only: Sequence[str]) -> tuple[str, list[Finding]]:
@@ -170,5 +182,5 @@ def _stored(
             continue
         target = project.output(env, options.out, options.out_per_env)
         if drift.in_sync(target, entry.files) and write.settled(target, entry.files):
-            found[env] = Rendered(target, {}, entry.findings, unchanged=len(entry.files))
+            found[env] = Rendered(target, {}, entry.findings, unchanged=len(entry.files), checked=entry.checked)
     return found
