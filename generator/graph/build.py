@@ -10,8 +10,7 @@ from typing import Any
 
 from generator.engines import ENGINE_LABEL, Engine
 from generator.k8s.identity import effective_namespace
-from generator.graph import database, mesh, model, policy, storage
-from generator.lint.configrefs import external_secrets
+from generator.graph import database, mesh, model, policy, secrets, storage
 from generator.k8s.index import Index, PodTemplate, dig, mapping, sequence
 from generator.k8s.scope import Scope
 from generator.k8s.objects import Manifest
@@ -150,43 +149,10 @@ def _workload(
         images=tuple(str(c.get("image", "")) for c in containers),
         ports=tuple(ports),
         mounts=tuple(mounts),
-        secrets=_secrets(pod, containers),
+        secrets=secrets.uses(pod, containers),
         health=health,
         description=_description(manifest),
         database=database.first(containers, engines.get(str(pod.labels.get(ENGINE_LABEL, "")))),
-    )
-
-
-def _secrets(pod: PodTemplate, containers: list[dict[str, Any]]) -> tuple[model.SecretUse, ...]:
-    """Secrets in the pod's volumes, with the keys read through ``*_FILE`` env paths or
-    projected by the volume's ``items``, and in ``secretKeyRef`` variables."""
-    external = external_secrets(pod)
-    volumes = {
-        str(volume.get("name")): str(dig(volume, "secret", "secretName"))
-        for volume in map(mapping, sequence(pod.spec.get("volumes")))
-        if dig(volume, "secret", "secretName")
-    }
-    keys: dict[str, set[str]] = {name: set() for name in volumes.values()}
-    for volume in map(mapping, sequence(pod.spec.get("volumes"))):
-        if dig(volume, "secret", "secretName"):
-            items = map(mapping, sequence(dig(volume, "secret", "items")))
-            keys[str(dig(volume, "secret", "secretName"))].update(str(item["key"]) for item in items if item.get("key"))
-    for container in containers:
-        values = [str(env.get("value")) for env in map(mapping, sequence(container.get("env")))]
-        for mount in map(mapping, sequence(container.get("volumeMounts"))):
-            secret = volumes.get(str(mount.get("name")))
-            prefix = str(mount.get("mountPath", "")).rstrip("/") + "/"
-            if secret is not None:
-                keys[secret].update(v.removeprefix(prefix) for v in values if v.startswith(prefix))
-        for env in map(mapping, sequence(container.get("env"))):
-            ref = mapping(dig(env, "valueFrom", "secretKeyRef"))
-            if ref.get("name"):
-                keys.setdefault(str(ref["name"]), set()).add(str(ref.get("key", "")))
-    for name in external:
-        keys.setdefault(name, set())
-    return tuple(
-        model.SecretUse(name, tuple(sorted(found - {""})), name in external)
-        for name, found in sorted(keys.items())
     )
 
 
