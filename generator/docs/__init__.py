@@ -49,7 +49,7 @@ def generate(
         # Drawn only when its bytes are needed (written, or compared with a drifted chart).
         draw = functools.partial(charts.draw, kind, source)
         output[f"{SCREENSHOTS}/{name}"] = OutputFile.drawn(charts.digest(source), draw)
-    context = _context(graph, env, deploy.deploy(manifests, tree, addons, known), deploy.refusals(manifests), options)
+    context = _context(graph, env, deploy.deploy(manifests, addons, known), deploy.refusals(manifests), options)
     for name in SCRIPTS:
         output[f"scripts/{name}"] = OutputFile(templating.render(f"{name}.j2", **context).encode(), executable=True)
     # A project's Markdown file (its README) gets the Deploy section in place of the marker:

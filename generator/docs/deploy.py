@@ -12,7 +12,7 @@ from generator.k8s import scope
 from generator.k8s.index import BUILTIN_NAMESPACES, dig
 from generator.lint.readiness import builtin_groups
 from generator.k8s.objects import Manifest
-from generator.docs.plan import MANIFESTS
+from generator.docs.plan import gitops_file
 
 
 ARGOCD_GROUP = "argoproj.io"
@@ -46,7 +46,7 @@ class Deploy:
     custom_kinds: frozenset[str]  # kinds served by CRDs: applied after the built-in objects
     addons: tuple[Addon, ...]  # the env's add-ons to install, in order
     present: tuple[Addon, ...]  # the env's add-ons the cluster has already
-    gitops_kinds: tuple[str, ...]  # CRD names gitops/ needs (applied only with --gitops)
+    gitops_needs: tuple[Need, ...]  # the CRDs the GitOps files need (applied only with --gitops)
     applications: tuple[tuple[str, str], ...] = ()  # (namespace, name) of Argo CD Applications
     protected: bool = False  # the env's cluster is not disposable (addons.protected)
     optional: tuple[tuple[str, Addon], ...] = ()  # (values path, add-on it would bring in) of features off
@@ -65,24 +65,28 @@ def _hint(addon: Addon | None) -> str:
     return f"install add-on {addon.name}{how}: scripts/install-addons.sh"
 
 
-def deploy(manifests: list[Manifest], tree: str, addons: Addons | None, known: scope.Scope | None = None) -> Deploy:
-    """``known``: the kinds' scope (a project's CRDs teach it theirs); the default one without."""
+def deploy(manifests: list[Manifest], addons: Addons | None, known: scope.Scope | None = None) -> Deploy:
+    """What the tree needs from the cluster, and how it gets it. A file of GitOps objects only
+    (``plan.gitops_file``) is applied with --gitops alone: its needs are asked only then.
+    ``known``: the kinds' scope (a project's CRDs teach it theirs); the default one without."""
     kinds = known or scope.default()
     builtin = builtin_groups()
-    prefix = f"{tree}/" if tree else ""
     tree_crds = {(str(dig(m.data, "spec", "group")), str(dig(m.data, "spec", "names", "kind")))
                  for m in manifests if m.kind == "CustomResourceDefinition"}
     created = {(m.kind, m.name) for m in manifests}
     needs: dict[tuple[str, str], Need] = {}
-    gitops: dict[str, None] = {}
+    gitops: dict[str, Need] = {}
     custom: set[str] = set()
 
     def need(resource: str, name: str, addon: Addon | None) -> None:
         needs.setdefault((resource, name), Need(resource, name, addon.name if addon else None, _hint(addon)))
 
+    kinds_in: dict[str, list[str]] = {}
+    for manifest in manifests:
+        kinds_in.setdefault(manifest.source.name, []).append(manifest.kind)
     for manifest in manifests:
         group = manifest.api_version.rpartition("/")[0]
-        in_manifests = manifest.source.name.removeprefix(prefix).startswith(MANIFESTS)
+        in_manifests = not gitops_file(kinds_in[manifest.source.name])  # applied without --gitops
         if group not in builtin and (group, manifest.kind) not in tree_crds:
             custom.add(manifest.kind)
             provider = addons.crd_provider(group, manifest.kind) if addons else None
@@ -90,7 +94,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None, known: s
             if in_manifests:
                 need("crd", name, provider)
             else:
-                gitops[name] = None
+                gitops.setdefault(name, Need("crd", name, provider.name if provider else None, _hint(provider)))
         namespace = manifest.namespace
         if (in_manifests and namespace and not kinds.is_cluster_scoped(manifest.kind)
                 and namespace not in BUILTIN_NAMESPACES and ("Namespace", namespace) not in created):
@@ -109,7 +113,7 @@ def deploy(manifests: list[Manifest], tree: str, addons: Addons | None, known: s
         frozenset(custom),
         tuple(a for a in installed if not a.present),
         tuple(a for a in installed if a.present),
-        tuple(gitops),
+        tuple(gitops.values()),
         tuple((effective_namespace(m.namespace), m.name) for m in manifests
               if m.kind == "Application" and m.api_version.startswith(ARGOCD_GROUP + "/")),
         addons.protected if addons else False,

@@ -3,14 +3,23 @@ rollouts and claims to wait for, and the checks of test-connectivity.sh."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.graph import Graph
 from generator.graph.model import Database, Workload
 
 STAGES = ("namespaces", "storage", "networking", "workloads", "custom", "gitops")
-MANIFESTS = "k8s-manifests/"  # applied by deploy-all.sh; other folders (gitops/) only on request
+# The kinds a GitOps controller reconciles (Argo CD's, Flux's): a file that holds only these
+# is applied by deploy-all.sh --gitops alone; every other manifest file, always.
+GITOPS_KINDS = frozenset({"Application", "ApplicationSet", "AppProject", "Kustomization", "HelmRelease",
+                          "GitRepository", "HelmRepository", "OCIRepository"})
+
+
+def gitops_file(kinds: Iterable[str]) -> bool:
+    """Whether a file of objects of ``kinds`` is for a GitOps controller only."""
+    found = tuple(kinds)
+    return bool(found) and all(kind in GITOPS_KINDS for kind in found)
 _STAGE_OF_KIND = {
     "Namespace": 0,
     "StorageClass": 1, "PersistentVolumeClaim": 1, "PersistentVolume": 1, "VolumeSnapshotClass": 1,
@@ -100,7 +109,7 @@ def plan(
     """``sources``: Secret name -> the namespace where an add-on of the env creates it."""
     files: dict[str, list[str]] = {stage: [] for stage in STAGES}
     for name, kinds in graph.files.items():
-        files[STAGES[stage_of(kinds, custom)] if name.startswith(MANIFESTS) else "gitops"].append(name)
+        files["gitops" if gitops_file(kinds) else STAGES[stage_of(kinds, custom)]].append(name)
     modes = {sc.name: sc.binding_mode for sc in graph.storage_classes}
     waiting = tuple((c.namespace, c.name) for c in graph.claims
                     if not c.template and modes.get(c.storage_class) == "WaitForFirstConsumer")

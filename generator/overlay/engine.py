@@ -10,8 +10,8 @@ references are fixed; last, an empty ``metadata.annotations`` is dropped, as Kus
 drops it when it removes its build annotations.
 
 Where objects go: base objects keep their file and order; objects from the overlay's
-``resources:`` files go to ``k8s-manifests/overlay/<file>`` (the path inside the overlay
-folder), generated ConfigMaps and Secrets to ``k8s-manifests/overlay/generated.yaml``.
+``resources:`` files go to ``overlay/<file>`` in the env's tree (the path inside the overlay
+folder), generated ConfigMaps and Secrets to ``overlay/generated.yaml``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from generator.overlay.replicas import Replicas
 from generator.overlay.resource import Resource, Unique
 from generator.overlay.schema_nav import Navigator
 
-OVERLAY_DIR = "k8s-manifests/overlay"
+OVERLAY_DIR = "overlay"
 
 
 class Transform(Protocol):

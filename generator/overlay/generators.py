@@ -24,7 +24,7 @@ from generator.errors import CmgenError
 from generator.overlay.reader import Reader, Spot
 from generator.overlay.resource import Resource, res_id
 
-GENERATED_FILE = "k8s-manifests/overlay/generated.yaml"
+GENERATED_FILE = "overlay/generated.yaml"
 _OPTIONS = ("labels", "annotations", "disableNameSuffixHash", "immutable")
 
 

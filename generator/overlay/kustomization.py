@@ -222,7 +222,7 @@ def _check_sort_options(reader: Reader, value: Any) -> None:
             ("sortOptions", "order"),
             "sortOptions.order legacy is not supported: it sorts Kustomize's one output "
             "stream by kind, but cmgen writes each object into the file of its template "
-            "(objects the overlay adds into k8s-manifests/overlay/), in the order they come "
+            "(objects the overlay adds into overlay/), in the order they come "
             "in, so there is no stream to sort. That order is 'fifo': write order: fifo, or "
             "leave sortOptions out")
 

@@ -10,7 +10,8 @@
 #      custom resources;
 #   3. waits for every rollout and for every claim a running pod mounts (a claim only a
 #      CronJob mounts binds at its first run, not now).
-# gitops/ is applied only with --gitops, and only when Argo CD's CRDs are there.
+# A file of GitOps objects only (Argo CD's, Flux's) is applied only with --gitops, and only
+# when the CRDs of its objects are there.
 # Idempotent: run it again any time. Database passwords never sit in Git: each external
 # Secret is created here with a random value when it is missing, and every namespace that
 # reads it gets a copy of the same value. A Secret an add-on creates (its chart's
@@ -46,7 +47,7 @@ require() {
 }
 require ingressclass nginx 'install add-on ingress-nginx (helm chart ingress-nginx 4.13.3 from https://kubernetes.github.io/ingress-nginx into namespace ingress-nginx): scripts/install-addons.sh'
 if [ "$gitops" = true ]; then
-  echo "deploy-all: this env has no gitops/ folder" >&2
+  echo "deploy-all: this env has no GitOps file (one of Argo CD or Flux objects only) for --gitops" >&2
   missing=$((missing + 1))
 fi
 if [ "$missing" -gt 0 ]; then

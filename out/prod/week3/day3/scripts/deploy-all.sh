@@ -10,7 +10,8 @@
 #      custom resources;
 #   3. waits for every rollout and for every claim a running pod mounts (a claim only a
 #      CronJob mounts binds at its first run, not now).
-# gitops/ is applied only with --gitops, and only when Argo CD's CRDs are there.
+# A file of GitOps objects only (Argo CD's, Flux's) is applied only with --gitops, and only
+# when the CRDs of its objects are there.
 # Idempotent: run it again any time. Database passwords never sit in Git: each external
 # Secret is created here with a random value when it is missing, and every namespace that
 # reads it gets a copy of the same value. A Secret an add-on creates (its chart's
@@ -64,7 +65,7 @@ if ! kubectl -n elastic get secret elasticsearch-master-credentials >/dev/null 2
   missing=$((missing + 1))
 fi
 if [ "$gitops" = true ]; then
-  require crd applications.argoproj.io 'gitops/ needs Argo CD: install it (add-on of features.gitops), or deploy without --gitops'
+  require crd applications.argoproj.io '--gitops: install add-on argo-cd (helm chart argo-cd 10.3.3 from https://argoproj.github.io/argo-helm into namespace argocd): scripts/install-addons.sh; or deploy without --gitops'
   :
 fi
 if [ "$missing" -gt 0 ]; then
