@@ -8,7 +8,7 @@ from typing import Any
 from generator.k8s.identity import effective_namespace
 from generator.graph import model
 from generator.k8s.index import Index, dig, mapping, sequence
-from generator.lint.syntax import quantity
+from generator.k8s.syntax import quantity
 from generator.k8s.objects import Manifest
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from generator.lint import syntax
+from generator.k8s import syntax
 from generator.k8s.index import Index, Path, dig, mapping, sequence
 from generator.lint.registry import Hit
 from generator.k8s.objects import Manifest

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.k8s.identity import ObjectId, group_of
-from generator.lint import syntax
+from generator.k8s import syntax
 from generator.k8s.index import (
     BUILTIN_NAMESPACES,
     Index,

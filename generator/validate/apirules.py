@@ -27,19 +27,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
 from generator.validate.explain import json_path
 from generator.findings import Finding
+from generator.k8s import syntax
 from generator.k8s.objects import Manifest
 
 RULE = "api-server"
 INT32_MAX = 2**31 - 1
 ANNOTATIONS_MAX = 256 * 1024
 DATA_MAX = 1024 * 1024
-LABEL_VALUE_MAX = 63
-_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
 Path = tuple[str | int, ...]
 Problems = list[tuple[Path, str]]  # where, and what is wrong there
@@ -192,14 +190,8 @@ def _label_values(labels: Any, path: Path, problems: Problems) -> None:
     for key, value in labels.items():
         if not isinstance(value, str) or value in _VALID_LABEL_VALUES:
             continue  # the schema reports a label value that is not a string
-        if len(value) > LABEL_VALUE_MAX:
-            problem = f"must be no more than {LABEL_VALUE_MAX} characters"
-        elif not _LABEL_VALUE.fullmatch(value):
-            problem = (
-                "must be empty or begin and end with an alphanumeric character, "
-                "with '-', '_', '.' or alphanumerics between"
-            )
-        else:
+        problem = syntax.label_value(value)
+        if problem is None:
             if len(_VALID_LABEL_VALUES) < _REMEMBERED:
                 _VALID_LABEL_VALUES.add(value)
             continue

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from generator.lint import syntax
+from generator.k8s import syntax
 
 
 @pytest.mark.parametrize("value", ["a", "web-1", "0abc", "a" * 63])
@@ -75,3 +75,13 @@ def test_quantity_values(text: object, value: Fraction) -> None:
 @pytest.mark.parametrize("text", ["", "1.2.3", "100 m", "1mi", "1MB", "abc", "1e", True, None])
 def test_quantity_invalid(text: object) -> None:
     assert syntax.quantity(text) is None
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("", True), ("a", True), ("v1.2_beta-3", True), ("A" * 63, True),
+    ("-a", False), ("a.", False), ("a b", False), ("A" * 64, False),
+])
+def test_label_values_as_the_api_server_takes_them(value: str, valid: bool) -> None:
+    """IsValidLabelValue (k8s.io/apimachinery validation.go): empty, or at most 63 characters
+    of alphanumerics, '-', '_' and '.', alphanumeric at both ends."""
+    assert (syntax.label_value(value) is None) is valid

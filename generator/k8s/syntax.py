@@ -1,4 +1,5 @@
-"""The API server's syntax rules for names, label and annotation keys, port names and quantities.
+"""The API server's syntax rules for names, label keys and values, annotation keys, port names
+and quantities: Kubernetes object knowledge, used by lint, validate and the graph.
 
 Transcribed from ``k8s.io/apimachinery/pkg/util/validation/validation.go`` (``IsDNS1123Label``,
 ``IsDNS1123Subdomain``, ``IsDNS1035Label``, ``IsQualifiedName``, ``IsValidLabelValue``,
@@ -18,6 +19,8 @@ _DNS1123_LABEL = re.compile(_LABEL)
 _DNS1123_SUBDOMAIN = re.compile(rf"{_LABEL}(\.{_LABEL})*")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_LABEL_VALUE = re.compile(rf"({_QUALIFIED_NAME.pattern})?")  # a qualified name's name part, or empty
+LABEL_VALUE_MAX = 63
 _PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
 _QUANTITY = re.compile(
     r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
@@ -102,6 +105,18 @@ def qualified_name(value: str) -> str | None:
         return (
             "name part must consist of alphanumerics, '-', '_' or '.', "
             "starting and ending with an alphanumeric"
+        )
+    return None
+
+
+def label_value(value: str) -> str | None:
+    """A label value: at most 63 characters, empty or alphanumeric at both ends."""
+    if len(value) > LABEL_VALUE_MAX:
+        return f"must be no more than {LABEL_VALUE_MAX} characters"
+    if not _LABEL_VALUE.fullmatch(value):
+        return (
+            "must be empty or begin and end with an alphanumeric character, "
+            "with '-', '_', '.' or alphanumerics between"
         )
     return None
 
