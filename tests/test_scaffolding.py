@@ -122,3 +122,18 @@ def test_an_app_with_an_unknown_engine_is_an_error_at_the_template(tmp_path: Pat
     result = runner.invoke(app, ["render", "--env", "dev", "--project", str(project)])
     assert result.exit_code == 2
     assert "templates/apps.yaml.j2:5:1: error: app hello: no engine wbe in engines" in result.output
+
+
+def test_with_docs_on_every_manifest_file_of_the_scaffold_is_deployed(tmp_path: Path) -> None:
+    """The deploy scripts know no folder name of the tutorial: with ``docs: true``, each
+    manifest file of a scaffolded project is applied by one of them."""
+    project = _init(tmp_path / "platform")
+    config = project / "cmgen.yaml"
+    config.write_text(config.read_text() + "docs: true\n")
+    rendered = runner.invoke(app, ["render", "--env", "dev", "--project", str(project)])
+    assert rendered.exit_code == 0, rendered.output
+    tree = project / "out/dev/manifests"
+    manifests = {path.relative_to(tree).as_posix() for path in tree.rglob("*.yaml")}
+    scripts = "".join(path.read_text() for path in (tree / "scripts").glob("deploy-*.sh"))
+    applied = set(re.findall(r"kubectl apply -f (\S+)", scripts))
+    assert manifests and manifests <= applied
