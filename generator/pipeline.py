@@ -18,7 +18,6 @@ from generator import addons, confine, docs, engines, graph, lint, overlay, prog
 from generator.errors import CmgenError
 from generator.findings import Finding
 from generator.graph import Graph
-from generator.k8s import scope
 from generator.k8s.identity import ObjectId
 from generator.k8s.objects import Manifest, Placed, Source
 from generator.options import Options
@@ -135,7 +134,7 @@ def _build(
     observer.stage("lint", len(result.manifests))
     # The project's CRDs (cached since validate read them) say which custom kinds have a
     # namespace: for lint, the graph and the deploy scripts alike.
-    known = crds.catalog(crd_paths).scope(scope.default())
+    known = crds.scope_of(crd_paths)
     result.findings.extend(
         lint.lint(result.manifests, project.config.lint, addons=env_addons, known=known)
     )

@@ -36,7 +36,6 @@ class SecretSource:
 
     name: str
     namespace: str
-    addon: str
     install: str  # how to get it, for the preflight's message
 
 
@@ -119,7 +118,7 @@ def deploy(manifests: list[Manifest], addons: Addons | None, known: scope.Scope 
         addons.protected if addons else False,
         tuple((when, addon) for addon in (addons.others if addons else ()) if addon.recipe is not None
               for when in addon.when),
-        tuple(SecretSource(name, namespace, addon.name, _hint(addon)) for addon in installed
+        tuple(SecretSource(name, namespace, _hint(addon)) for addon in installed
               for namespace, _, name in (secret.partition("/") for secret in addon.secrets)),
     )
 

@@ -68,10 +68,9 @@ def lint_paths(paths: Sequence[str]) -> ManifestsRun:
     # The project's CRDs (cmgen.yaml crds:) say which of their kinds are cluster-scoped.
     known = None
     if project is not None and project.config.crds:
-        from generator.k8s import scope
         from generator.validate import crds
 
-        known = crds.catalog(list(project.config.crds)).scope(scope.default())
+        known = crds.scope_of(project.config.crds)
     manifests = load_paths(list(paths))
     findings = sorted(finding for group in by_tree(manifests) for finding in lint(group, settings, known=known))
     return ManifestsRun(findings, [Checked(manifest.source.name, manifest.ref) for manifest in manifests])

@@ -22,6 +22,7 @@ from generator import manifests as manifests_
 from generator.errors import CmgenError
 from generator.k8s.identity import group_of
 from generator.k8s.objects import Manifest
+from generator.k8s import scope
 from generator.k8s.scope import Scope
 from generator.validate.openapi import to_json_schema
 
@@ -97,6 +98,13 @@ class Catalog:
 
     def __len__(self) -> int:
         return sum(len(versions) for versions in self._kinds.values())
+
+
+def scope_of(paths: Sequence[Path]) -> Scope:
+    """The default scope (built-in and well-known kinds) with the kinds of the CRDs in
+    ``paths`` set by their ``spec.scope``: what a project's ``crds:`` teach lint, the graph
+    and the deploy scripts."""
+    return catalog(paths).scope(scope.default())
 
 
 def catalog(paths: Sequence[Path], manifests: Iterable[Manifest] = ()) -> Catalog:
