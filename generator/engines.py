@@ -14,14 +14,13 @@ read (ports, exporter, backup) belong to the project's templates alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from generator.errors import CmgenError
 
 SECTION = "engines"
 ENGINE_LABEL = "app.kubernetes.io/component"
-CHECK_KEYS = ("client", "write", "read", "delete", "run")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def _engine(name: str, data: Any) -> Engine:
             str(credentials["user"]), str(credentials["database"]), str(credentials["passwordFile"]),
             _optional(credentials.get("defaultUser")), _optional(credentials.get("defaultDatabase")),
         ) if isinstance(credentials, Mapping) else None,
-        Check(*(str(check[key]) for key in CHECK_KEYS)) if isinstance(check, Mapping) else None,
+        Check(*(str(check[field.name]) for field in fields(Check))) if isinstance(check, Mapping) else None,
     )
 
 

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from generator import paths
 from generator.errors import CmgenError
+from generator.merge import dotted
 
 if TYPE_CHECKING:  # the overlay package is imported only by a project that has routes
     from generator.overlay.reader import Reader
     from generator.overlay.selector import Selector
 
 PLACEHOLDERS = ("name", "namespace", "kind")
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = paths.YAML_SUFFIXES
 _ROUTE_KEYS = ("match", "file")
 Where = Callable[[], tuple[str, "int | None"]]  # the template line that rendered an object
 
@@ -131,7 +132,7 @@ def template_problem(template: Any, templates: Path, routed: bool = False) -> st
     if (why := paths.problem(template)) is not None:
         return why
     parts = PurePosixPath(template).parts
-    if PurePosixPath(template).is_absolute() or ".." in parts or not parts:
+    if paths.escapes(parts, PurePosixPath(template).is_absolute()):
         return "name a template by its path under templates/"
     if any(part.startswith("_") for part in parts):
         return "a partial ('_') renders nothing on its own: name the template that includes it"
@@ -147,7 +148,7 @@ def _route(reader: Reader, item: Any, path: tuple[str | int, ...]) -> Route:
 
     body = reader.mapping(item, path, _ROUTE_KEYS)
     if "file" not in body:
-        raise reader.fail(path, f"{_dotted(path)}: a route needs a file")
+        raise reader.fail(path, f"{dotted(path)}: a route needs a file")
     file = reader.string(body["file"], (*path, "file"), empty=False)
     where = (*path, "file")
     if (why := paths.problem(file)) is not None:
@@ -170,11 +171,11 @@ def _route(reader: Reader, item: Any, path: tuple[str | int, ...]) -> Route:
 
 def _path_problem(file: str) -> str | None:
     path = PurePosixPath(file)
-    if path.is_absolute() or ".." in path.parts or "\\" in file:
+    if paths.escapes(path.parts, path.is_absolute()) or "\\" in file:
         return "the file must be a path inside the env's tree (relative, no '..')"
     if path.suffix not in SUFFIXES:
         return f"the file must end in {' or '.join(SUFFIXES)}: it holds YAML objects"
-    if any(part.startswith(".cmgen") for part in path.parts):
+    if any(part.startswith(paths.OWN_PREFIX) for part in path.parts):
         return "names that start with .cmgen are cmgen's own files"
     return None
 
@@ -206,7 +207,3 @@ def _describe(data: dict[str, Any]) -> str:
     metadata = _metadata(data)
     where = f" in namespace {metadata['namespace']}" if metadata.get("namespace") else ""
     return f"{data.get('kind')}/{metadata.get('name')}{where}"
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return "".join(f"[{step}]" if isinstance(step, int) else (f".{step}" if i else step) for i, step in enumerate(path))

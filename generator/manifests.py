@@ -11,9 +11,10 @@ from pathlib import Path
 from generator import yamlio
 from generator.errors import CmgenError
 from generator.k8s.objects import Manifest, Traceable, Source
+from generator.paths import YAML_SUFFIXES
 from generator.project import STATE_FILE
 
-MANIFEST_SUFFIXES = (".yaml", ".yml")
+MANIFEST_SUFFIXES = YAML_SUFFIXES
 
 
 def from_text(text: str, name: str, origin: Traceable | None = None) -> list[Manifest]:

@@ -13,6 +13,10 @@ import os
 
 NAME_MAX = 255  # bytes in one path segment (Linux, macOS)
 PATH_MAX = 4096  # bytes in a whole path, with its final NUL (Linux)
+YAML_SUFFIXES = (".yaml", ".yml")  # a file of manifests
+# Every name that starts with this in an output root is cmgen's own (record, journal,
+# staging folder and their temporary files): no output may go there.
+OWN_PREFIX = ".cmgen"
 
 
 def problem(text: str) -> str | None:
@@ -28,3 +32,9 @@ def problem(text: str) -> str | None:
     if any(len(segment) > NAME_MAX for segment in encoded.split(b"/")):
         return f"a path segment cannot be longer than {NAME_MAX} bytes"
     return None
+
+
+def escapes(parts: tuple[str, ...], absolute: bool) -> bool:
+    """Whether a path of ``parts`` leaves the folder it is relative to (absolute, ``..``)
+    or names no file at all (no parts)."""
+    return absolute or ".." in parts or not parts

@@ -163,7 +163,7 @@ def _parse(rendered: render.Rendered, project: Project) -> list[Placed]:
             template_line,
         ) from None
     objects = []
-    template = rendered.template.relative_to(project.templates_dir).as_posix()
+    template = project.template_name(rendered.template)
     for document in documents:
         where = functools.partial(_template_line, rendered, document.line, project)
         if not isinstance(document.data, dict):

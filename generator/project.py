@@ -32,9 +32,7 @@ TEMPLATE_SUFFIX = ".j2"
 STATE_FILE = ".cmgen-manifest.json"
 STAGING_DIR = ".cmgen-staging"
 JOURNAL_FILE = ".cmgen-journal.json"
-# Every name that starts with this in an output root is cmgen's own (record, journal,
-# staging folder and their temporary files): a ``tree`` may not go there.
-OWN_PREFIX = ".cmgen"
+OWN_PREFIX = paths.OWN_PREFIX  # a ``tree`` may not go there
 # A project without ``tree:`` writes out/<env>/manifests/: a folder of manifests only, which
 # ``kubectl apply -R -f`` can take whole (the env's root also holds cmgen's record).
 DEFAULT_TREE = "manifests"
@@ -219,6 +217,11 @@ class Project:
             )
         return found
 
+    def template_name(self, template: Path) -> str:
+        """``templates/a/b.yaml.j2`` -> ``a/b.yaml.j2``: how ``cmgen.yaml`` (``layout``,
+        ``when``) and Jinja name a template."""
+        return template.relative_to(self.templates_dir).as_posix()
+
     def output_name(self, template: Path) -> Path:
         """``templates/a/b.yaml.j2`` -> ``a/b.yaml`` (relative to the tree)."""
         return template.relative_to(self.templates_dir).with_suffix("")
@@ -257,7 +260,7 @@ def _read_config(path: Path, root: Path) -> Config:
             line, column = yamlio.locate(text, 0, where)
             raise CmgenError(f"{entry!r}: {why}", display, line, column)
     tree = Path(data.get("tree", DEFAULT_TREE))
-    if tree.is_absolute() or ".." in tree.parts or not tree.parts:
+    if paths.escapes(tree.parts, tree.is_absolute()):
         line, column = yamlio.locate(text, 0, ["tree"])
         raise CmgenError("tree must be a relative path inside the output folder", display, line, column)
     if tree.parts[0].startswith(OWN_PREFIX):

@@ -136,7 +136,7 @@ class Renderer:
             raise TemplateFailure(f"partial {name} (rendered){where}: {error.message}") from None
 
     def template(self, path: Path) -> jinja2.Template:
-        name = path.relative_to(self.project.templates_dir).as_posix()
+        name = self.project.template_name(path)
         suffix = Path(name).with_suffix("").suffix
         try:
             return self.environment(suffix).get_template(name)
@@ -189,7 +189,7 @@ def render_all(
     project = renderer.project
     rendered = []
     for path in project.templates():
-        if project.config.when.renders(path.relative_to(project.templates_dir).as_posix(), values):
+        if project.config.when.renders(project.template_name(path), values):
             rendered.append(renderer.render(path, values))
         else:
             renderer.template(path)
