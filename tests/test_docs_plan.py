@@ -46,6 +46,7 @@ def test_the_ingress_address_command_comes_from_the_settings(minikube_build: Bui
 def test_the_env_named_minikube_gets_no_minikube_call_without_the_setting(minikube_build: Build, repo_project: Project) -> None:
     scripts = docs.scripts(graph_of(minikube_build, repo_project), "minikube")
     assert "minikube ip" not in scripts["test-connectivity.sh"]
+    assert "get ingress cloudmart-frontend -o 'jsonpath={.status.loadBalancer.ingress[0].ip}'" in scripts["test-connectivity.sh"]
 
 
 def test_a_secret_an_addon_creates_is_copied_from_its_namespace(repo_project: Project) -> None:
