@@ -135,13 +135,14 @@ def test_a_placeholder_the_object_has_no_value_for_is_an_error(project_dir: Path
     assert "ConfigMap/shop-config has no namespace for the route's file '{namespace}/config.yaml'" in error.message
 
 
-def test_a_value_that_would_leave_its_folder_is_an_error(project_dir: Path) -> None:
+@pytest.mark.parametrize("name", ["..", "a/b"])
+def test_a_value_that_would_leave_its_folder_is_an_error(project_dir: Path, name: str) -> None:
     (project_dir / "templates" / "odd.yaml.j2").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ..\n"
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: '{name}'\n"
     )
     error = _error(project_dir, "layout:\n  odd.yaml.j2:\n    - file: '{name}/x.yaml'\n")
     assert error.location.file == "templates/odd.yaml.j2"
-    assert "its name '..' cannot be part of a file name" in error.message
+    assert f"its name {name!r} cannot be part of a file name" in error.message
 
 
 def test_the_cli_reports_an_unrouted_object_located_with_exit_2(project_dir: Path) -> None:
